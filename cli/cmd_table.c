@@ -1,0 +1,78 @@
+/* cmd_table.c - every subcommand, its usage and its help, in one table that
+ * main, `earshot help` and doc/earshot.1 read. */
+#include "cli/cmd.h"
+
+#include <stddef.h>
+
+const struct cmd cmd_table[] = {
+	{ "run", cmd_run, "",
+	  "the daemon: schedule, fetch, parse, store, detect, alert",
+	  "Fetches every source when it is due, stores new mentions, checks the alert rules\n"
+	  "after each ingest and delivers alerts.  SIGTERM or SIGINT stops it cleanly;\n"
+	  "SIGHUP reloads feeds.conf (a file with errors is reported and ignored)." },
+	{ "once", cmd_once, "[--all] [--source NAME]",
+	  "one pass over the due sources, then exit",
+	  "Fetches the sources that are due (every source with --all, or one with --source),\n"
+	  "stores their mentions, runs the alert rules, and exits.  On a terminal it shows\n"
+	  "progress and ends with a table per source.  Exit 0 when the pass ran, 1 when no\n"
+	  "source could be fetched." },
+	{ "check", cmd_check, "",
+	  "validate feeds.conf and list every error with its line",
+	  "Reads feeds.conf and prints every problem as FILE:LINE: message, then exits 2;\n"
+	  "or prints a one-line summary and exits 0." },
+	{ "parse", cmd_parse,
+	  "[--format auto|rss|atom|jsonfeed|json|html] [--base URL] [--source NAME] FILE|-",
+	  "parse one document and print its mentions as JSON lines",
+	  "Prints one JSON object per mention with the keys guid, url, title, text, author,\n"
+	  "published (ISO 8601 UTC or null) and rating (0..1 or null).  --source takes the\n"
+	  "mapping or XPath selectors of that source from feeds.conf." },
+	{ "sentiment", cmd_sentiment, "[--json]",
+	  "score lines of text from stdin",
+	  "Reads UTF-8 lines on standard input and prints, for each, COMPOUND<TAB>LABEL\n"
+	  "(compound in -1..1 with 4 decimals; label positive, neutral or negative), or with\n"
+	  "--json an object with compound, label, pos, neu and neg." },
+	{ "query", cmd_query, "[--csv|--json] [--timeout DURATION] SQL",
+	  "run read-only SQL on the store",
+	  "Runs one SQL statement on the database opened read-only; writes, ATTACH, PRAGMA\n"
+	  "changes and extension loading are refused.  Prints an aligned table, or CSV\n"
+	  "(RFC 4180, with a header row) with --csv, or one JSON object per row with --json." },
+	{ "search", cmd_search, "[--brand B] [--since D] [--limit N] [--json] QUERY",
+	  "full-text search over stored mentions",
+	  "Searches titles and texts (SQLite FTS5 syntax: words, \"phrases\", prefix*,\n"
+	  "AND/OR/NOT) and prints the matches with highlighted snippets, best first." },
+	{ "stats", cmd_stats, "[--days N] [--brand B] [--json]",
+	  "per-brand volume and sentiment; source health",
+	  "Shows, per brand, daily volume with a sparkline, the negative share and its\n"
+	  "change against the previous period and the top sources; then source health." },
+	{ "alerts", cmd_alerts, "[--test WEBHOOK]",
+	  "list alerts and deliveries; send a test message",
+	  "Lists recent alerts with their delivery states and the rules still warming up.\n"
+	  "--test WEBHOOK sends a test message and prints the HTTP outcome." },
+	{ "detect", cmd_detect,
+	  "[--window D] [--baseline D] [--threshold X] [--min-count N] [--cooldown D] [FILE|-]",
+	  "run the spike detector over a timestamp,value CSV",
+	  "Reads a CSV with a timestamp,value header (rows already counted per interval)\n"
+	  "and prints one line per spike: TIMESTAMP<TAB>VALUE<TAB>BASELINE<TAB>SCORE." },
+	{ "backtest", cmd_backtest, "[--since D] RULE",
+	  "replay an alert rule over stored mentions",
+	  "Lists when the [alert RULE] would have fired over the stored mentions." },
+	{ "export", cmd_export, "[--since D] [--brand B] --format csv|jsonl [-o FILE]",
+	  "stream mentions as CSV or JSON lines",
+	  "Writes every stored mention (with its brands and sentiment) as CSV or JSON lines." },
+	{ "report", cmd_report, "--html FILE [--days N] [--brand B]",
+	  "write a self-contained HTML report with charts",
+	  "Writes one HTML file (inline SVG and CSS, nothing fetched from elsewhere) with\n"
+	  "per-brand volume and sentiment charts, alerts, top negative mentions and source\n"
+	  "health." },
+	{ "rescore", cmd_rescore, "[--all]",
+	  "re-run the sentiment scorer over stored mentions",
+	  "Rescores mentions scored by an older version of the scorer (every mention with\n"
+	  "--all)." },
+	{ "db", cmd_db, "vacuum|check",
+	  "database maintenance",
+	  "vacuum reclaims free pages; check runs PRAGMA integrity_check." },
+	{ "help", cmd_help, "[COMMAND]",
+	  "show help for earshot or one command",
+	  "Shows the commands, or the usage and help of one command." },
+	{ NULL, NULL, NULL, NULL, NULL },
+};

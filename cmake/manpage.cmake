@@ -1,0 +1,17 @@
+# Replaces the text between the OPTIONS-BEGIN and OPTIONS-END markers of
+# doc/feeds.conf.5 with what `earshot help --man-options` prints.
+execute_process(COMMAND ${EARSHOT} help --man-options OUTPUT_VARIABLE opts RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "earshot help --man-options failed")
+endif()
+file(READ ${PAGE} page)
+string(FIND "${page}" ".\\\" OPTIONS-BEGIN\n" b)
+string(FIND "${page}" ".\\\" OPTIONS-END" e)
+if(b EQUAL -1 OR e EQUAL -1)
+  message(FATAL_ERROR "${PAGE}: markers not found")
+endif()
+string(LENGTH ".\\\" OPTIONS-BEGIN\n" ml)
+math(EXPR b2 "${b} + ${ml}")
+string(SUBSTRING "${page}" 0 ${b2} head)
+string(SUBSTRING "${page}" ${e} -1 tail)
+file(WRITE ${PAGE} "${head}${opts}${tail}")
