@@ -2,6 +2,8 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
@@ -81,7 +83,15 @@ jsonw_num(struct buf *b, double d)
 		return buf_puts(b, "null");
 	if (d == (double)(int64_t)d && fabs(d) < 1e15)
 		return buf_printf(b, "%" PRId64, (int64_t)d);
-	return buf_printf(b, "%.17g", d);
+	{
+		char tmp[40];
+
+		/* The shortest of %.15g and %.17g that reads back as d. */
+		snprintf(tmp, sizeof(tmp), "%.15g", d);
+		if (strtod(tmp, NULL) != d)
+			snprintf(tmp, sizeof(tmp), "%.17g", d);
+		return buf_puts(b, tmp);
+	}
 }
 
 enum es_err
