@@ -864,7 +864,8 @@ conf_key_value(struct conf_parser *p, char *s, int line, struct buf *tmp)
 		return;
 	}
 	lines[oi] = line;
-	if (!conf_unquote(val)) {
+	/* NOTE: a query keeps its quotes: query = "acme cloud" is a phrase. */
+	if (o->type != CONF_T_QUERY && !conf_unquote(val)) {
 		conf_diag_add(p->c, line, "%s: unterminated quote", key);
 		return;
 	}

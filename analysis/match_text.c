@@ -1,0 +1,213 @@
+/* match_text.c - the tokeniser and normaliser that queries and texts share,
+ * so that a query word and a text word normalise alike by construction.
+ *
+ * ASCII is the fast path: a byte is classified and folded by arithmetic.
+ * Anything else goes through utf8proc one code point at a time, into the
+ * token's fixed buffers: nothing is allocated. */
+#include "analysis/match_int.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/utf8.h"
+
+/* Longest expansion of one code point by NFKD and case folding (U+FDFA
+ * expands to 18). */
+#define MT_DECOMP_MAX 32
+
+#define MT_OPT_KEEP (UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK)
+#define MT_OPT_FOLD (MT_OPT_KEEP | UTF8PROC_CASEFOLD)
+
+enum mt_class { MT_SEP, MT_LETTER, MT_CJK, MT_IGNORE };
+
+static inline bool
+mt_ascii_word(unsigned c)
+{
+	return (c | 0x20) - 'a' < 26u || c - '0' < 10u || c == '_';
+}
+
+static inline unsigned char
+mt_ascii_lower(unsigned c)
+{
+	return (unsigned char)(c + ((c - 'A' < 26u) << 5));
+}
+
+static bool
+mt_is_cjk(int32_t cp)
+{
+	return (cp >= 0x3040 && cp <= 0x30ff) ||   /* hiragana, katakana */
+	       (cp >= 0x31f0 && cp <= 0x31ff) ||   /* katakana extension */
+	       (cp >= 0x3400 && cp <= 0x4dbf) ||   /* CJK extension A */
+	       (cp >= 0x4e00 && cp <= 0x9fff) ||   /* CJK unified ideographs */
+	       (cp >= 0xf900 && cp <= 0xfaff) ||   /* compatibility ideographs */
+	       (cp >= 0xff66 && cp <= 0xff9f) ||   /* half-width katakana */
+	       (cp >= 0x20000 && cp <= 0x3ffff);   /* extensions B and later */
+}
+
+static enum mt_class
+mt_classify(int32_t cp)
+{
+	utf8proc_category_t cat;
+
+	if (mt_is_cjk(cp))
+		return MT_CJK;
+	cat = utf8proc_category(cp);
+	if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) ||
+	    cat == UTF8PROC_CATEGORY_PC)
+		return MT_LETTER;
+	if (cat == UTF8PROC_CATEGORY_CF && utf8proc_get_property(cp)->ignorable)
+		return MT_IGNORE;
+	return MT_SEP;
+}
+
+/* Appends the normalised form of cp to out (holding *len bytes); sets
+ * *toolong and stops at a code point that would not fit. */
+static void
+mt_put(int32_t cp, utf8proc_option_t opt, unsigned char *out, size_t *len, bool *toolong)
+{
+	utf8proc_int32_t dec[MT_DECOMP_MAX];
+	utf8proc_ssize_t k;
+	int boundclass = 0;
+
+	k = utf8proc_decompose_char(cp, dec, MT_DECOMP_MAX, opt, &boundclass);
+	if (k < 0 || k > MT_DECOMP_MAX)
+		return;
+	for (utf8proc_ssize_t i = 0; i < k; i++) {
+		unsigned char enc[4];
+		utf8proc_ssize_t e = utf8proc_encode_char(dec[i], enc);
+
+		if (*toolong || *len + (size_t)e > MATCH_MAX_WORD) {
+			*toolong = true;
+			return;
+		}
+		memcpy(out + *len, enc, (size_t)e);
+		*len += (size_t)e;
+	}
+}
+
+void
+mt_init(struct mt_scan *sc, const char *s, size_t n, bool keep)
+{
+	sc->s = (const unsigned char *)s;
+	sc->n = n;
+	sc->pos = 0;
+	sc->prev_word = false;
+	sc->keep = keep;
+}
+
+/* Skips separators up to the next token; returns its kind (a handle or a
+ * hashtag when '@' or '#' opens it), or -1 at the end. */
+static int
+mt_skip(struct mt_scan *sc)
+{
+	int mark = MT_WORD;
+
+	while (sc->pos < sc->n) {
+		unsigned c = sc->s[sc->pos];
+		int32_t cp;
+		size_t l;
+
+		if (c < 0x80) {
+			if (mt_ascii_word(c))
+				return mark;
+			mark = sc->prev_word ? MT_WORD : c == '@' ? MT_HANDLE : c == '#' ? MT_TAG
+											  : MT_WORD;
+			sc->prev_word = false;
+			sc->pos++;
+			continue;
+		}
+		l = utf8_decode((const char *)sc->s + sc->pos, sc->n - sc->pos, &cp);
+		switch (l ? mt_classify(cp) : MT_SEP) {
+		case MT_LETTER:
+		case MT_CJK:
+			return mark;
+		case MT_IGNORE:
+			break;
+		case MT_SEP:
+			mark = MT_WORD;
+			sc->prev_word = false;
+			break;
+		}
+		sc->pos += l ? l : 1;
+	}
+	return -1;
+}
+
+/* Adds the ASCII word character c to t.  NOTE: the two forms differ in
+ * length after some non-ASCII letters ("ß" folds to "ss"), and a form
+ * once cut must stay cut, or it would skip a character. */
+static inline void
+mt_add_ascii(struct mt_tok *t, unsigned c)
+{
+	if (t->flen < MATCH_MAX_WORD && !t->ftoolong)
+		t->fold[t->flen++] = mt_ascii_lower(c);
+	else
+		t->ftoolong = true;
+	if (t->klen < MATCH_MAX_WORD && !t->ktoolong)
+		t->keep[t->klen++] = (unsigned char)c;
+	else
+		t->ktoolong = true;
+	t->nchars++;
+}
+
+/* Adds the non-ASCII code point cp to t. */
+static void
+mt_add(struct mt_scan *sc, struct mt_tok *t, int32_t cp)
+{
+	mt_put(cp, MT_OPT_FOLD, t->fold, &t->flen, &t->ftoolong);
+	if (sc->keep)
+		mt_put(cp, MT_OPT_KEEP, t->keep, &t->klen, &t->ktoolong);
+	t->nchars++;
+}
+
+bool
+mt_next(struct mt_scan *sc, struct mt_tok *t)
+{
+	const unsigned char *s = sc->s;
+	size_t pos, n = sc->n;
+	int kind = mt_skip(sc);
+
+	if (kind < 0)
+		return false;
+	t->kind = (unsigned)kind;
+	t->start = pos = sc->pos;
+	t->flen = t->klen = t->nchars = 0;
+	t->ftoolong = t->ktoolong = false;
+	while (pos < n) {
+		unsigned c = s[pos];
+		int32_t cp;
+		size_t l;
+
+		if (c < 0x80) {
+			if (!mt_ascii_word(c))
+				break;
+			mt_add_ascii(t, c);
+			pos++;
+			continue;
+		}
+		l = utf8_decode((const char *)s + pos, n - pos, &cp);
+		if (!l)
+			break;
+		switch (mt_classify(cp)) {
+		case MT_CJK:
+			if (t->nchars == 0) {
+				mt_add(sc, t, cp);
+				pos += l;
+			}
+			goto done;
+		case MT_IGNORE:
+			pos += l;
+			continue;
+		case MT_SEP:
+			goto done;
+		case MT_LETTER:
+			mt_add(sc, t, cp);
+			pos += l;
+			continue;
+		}
+	}
+done:
+	t->end = sc->pos = pos;
+	sc->prev_word = true;
+	return true;
+}
