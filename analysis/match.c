@@ -75,6 +75,10 @@ struct matcher {
 	struct slot *slots;
 	size_t mask;           /* slots - 1, a power of two minus one */
 	uint32_t *ab_off, *ab; /* atom a's brands: ab[ab_off[a] .. ab_off[a + 1]) */
+	/* Two Bloom-style bitmaps that rule most words out before any probe:
+	 * the hashes of whole words, and the first three bytes of prefixes. */
+	uint64_t *words, *prefixes;
+	unsigned fshift;       /* 64 - log2(bits in each) */
 	unsigned forms;        /* bit f set: some atom has form f */
 	uint64_t plen[2];      /* bit L-1 set: a prefix of L bytes, folded / kept */
 	bool has_cs;
@@ -116,12 +120,12 @@ m_mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 32);
 }
 
-/* Hash of n bytes of p (n <= MATCH_MAX_WORD) in form f.  NOTE: reads up to
- * 7 bytes past p + n, which every caller's buffer has to spare. */
+/* Hash of n bytes of p (n <= MATCH_MAX_WORD).  NOTE: reads up to 7 bytes
+ * past p + n, which every caller's buffer has to spare. */
 static inline uint64_t
-m_hash(const unsigned char *p, size_t n, unsigned f)
+m_hash(const unsigned char *p, size_t n)
 {
-	uint64_t h = ((uint64_t)n << 8 | f) * 0x9e3779b97f4a7c15ull, v;
+	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ull, v;
 
 	for (; n >= 8; p += 8, n -= 8) {
 		memcpy(&v, p, 8);
@@ -138,6 +142,78 @@ m_hash(const unsigned char *p, size_t n, unsigned f)
 		h = m_mix(h, v);
 	}
 	return m_mix(h, h >> 29);
+}
+
+/* The table's hash of a word of hash h in form f. */
+static inline uint64_t
+m_fhash(uint64_t h, unsigned f)
+{
+	return m_mix(h, f + 1);
+}
+
+/* ---- the filters ----
+ *
+ * Both are keyed on words with ASCII letters in lower case, so that a
+ * case-sensitive atom ("Gap") and the folded form of an ASCII token
+ * ("gap") meet: an ASCII token needs one test for both of its forms.
+ * NOTE: every prefix is at least MATCH_MIN_PREFIX characters, so at least
+ * 3 bytes, so a prefix and the words it matches share their first three. */
+
+static inline uint64_t
+m_key3(const unsigned char *w)
+{
+	return ((uint64_t)w[0] | (uint64_t)w[1] << 8 | (uint64_t)w[2] << 16) *
+	       0x9e3779b97f4a7c15ull;
+}
+
+static inline bool
+m_bit(const uint64_t *bits, uint64_t h, unsigned shift)
+{
+	uint64_t b = h >> shift;
+
+	return (bits[b >> 6] >> (b & 63)) & 1;
+}
+
+static inline void
+m_bit_set(uint64_t *bits, uint64_t h, unsigned shift)
+{
+	uint64_t b = h >> shift;
+
+	bits[b >> 6] |= 1ull << (b & 63);
+}
+
+/* Copies len bytes of w to out with ASCII letters in lower case. */
+static void
+m_ascii_lower(const unsigned char *w, size_t len, unsigned char *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = w[i];
+
+		out[i] = (unsigned char)(c | (unsigned)(c - 'A' < 26u) << 5);
+	}
+}
+
+/* Sizes the filters at 64 bits per atom or more, and fills them. */
+static void
+m_filter_build(struct matcher *m)
+{
+	unsigned lg = 15;
+
+	while (lg < 24 && (1ull << lg) < 64 * (uint64_t)m->natoms)
+		lg++;
+	m->fshift = 64 - lg;
+	m->words = xcalloc((1ull << lg) / 64, sizeof(*m->words));
+	m->prefixes = xcalloc((1ull << lg) / 64, sizeof(*m->prefixes));
+	for (size_t i = 0; i < m->natoms; i++) {
+		const struct atom *a = &m->atoms[i];
+		unsigned char low[MATCH_MAX_WORD + 8] = { 0 };
+
+		m_ascii_lower(a->str, a->len, low);
+		if (a->flags & MF_PREFIX)
+			m_bit_set(m->prefixes, m_key3(low), m->fshift);
+		else
+			m_bit_set(m->words, m_hash(low, a->len), m->fshift);
+	}
 }
 
 /* ---- compiling ---- */
@@ -168,11 +244,11 @@ m_slots_grow(struct matcher *m)
 static uint32_t
 m_intern(struct matcher *m, const unsigned char *str, size_t len, unsigned f)
 {
-	uint64_t h = m_hash(str, len, f);
+	uint64_t h = m_fhash(m_hash(str, len), f);
 	size_t i;
 	struct atom *a;
 
-	if (!m->slots || (m->natoms + 1) * 2 > m->mask + 1)
+	if (!m->slots || (m->natoms + 1) * 4 > m->mask + 1)
 		m_slots_grow(m);
 	for (i = h & m->mask; m->slots[i].atom != M_NONE; i = (i + 1) & m->mask) {
 		const struct slot *s = &m->slots[i];
@@ -357,6 +433,7 @@ matcher_new(const struct conf *c, char *err, size_t errlen)
 		return NULL;
 	}
 	m_index_atoms(m, &pairs);
+	m_filter_build(m);
 	free(pairs.v);
 	for (size_t i = 0; i < m->nbrands; i++)
 		m->byname[i] = (struct mname){ m->brands[i].name, i };
@@ -378,6 +455,8 @@ matcher_free(struct matcher *m)
 	free(m->always);
 	free(m->atoms);
 	free(m->slots);
+	free(m->words);
+	free(m->prefixes);
 	free(m->nodes);
 	free(m->ab_off);
 	free(m->ab);
@@ -494,12 +573,11 @@ m_hit(const struct matcher *m, struct match_ctx *x, uint32_t atom, uint32_t pos)
 		m_candidate(x, m->ab[i]);
 }
 
+/* Probes the table for len bytes of w in form f, whose table hash is h. */
 static inline void
-m_lookup(const struct matcher *m, struct match_ctx *x, const unsigned char *w, size_t len,
-	 unsigned f, uint32_t pos)
+m_lookup(const struct matcher *m, struct match_ctx *x, uint64_t h, const unsigned char *w,
+	 size_t len, unsigned f, uint32_t pos)
 {
-	uint64_t h = m_hash(w, len, f);
-
 	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
 		const struct slot *s = &m->slots[i];
 
@@ -513,25 +591,74 @@ m_lookup(const struct matcher *m, struct match_ctx *x, const unsigned char *w, s
 	}
 }
 
-/* Looks one form of a token up: whole, and by each prefix length in use. */
-static void
-m_form(const struct matcher *m, struct match_ctx *x, const unsigned char *w, size_t len,
-       bool cut, unsigned cs, unsigned kind, uint32_t pos)
-{
-	uint64_t plens = m->plen[cs != 0] & (len >= 64 ? ~0ull : (1ull << len) - 1);
+/* One form of a token, to look up whole (whole) and by each prefix length
+ * in use (prefix); cs is 0 or MF_CS. */
+struct m_form {
+	const unsigned char *w;
+	size_t len;
+	unsigned cs;
+	bool whole, prefix;
+};
 
-	if (!cut && (m->forms & (1u << cs)))
-		m_lookup(m, x, w, len, cs, pos);
-	if (!cut && kind && (m->forms & (1u << (cs | kind))))
-		m_lookup(m, x, w, len, cs | kind, pos);
-	while (plens) {
+static void
+m_lookup_form(const struct matcher *m, struct match_ctx *x, const struct m_form *f,
+	      unsigned kind, uint32_t pos)
+{
+	unsigned cs = f->cs;
+	uint64_t plens = m->plen[cs != 0] & (f->len >= 64 ? ~0ull : (1ull << f->len) - 1), h;
+
+	if (f->whole) {
+		h = m_hash(f->w, f->len);
+		if (m->forms & (1u << cs))
+			m_lookup(m, x, m_fhash(h, cs), f->w, f->len, cs, pos);
+		if (kind && (m->forms & (1u << (cs | kind))))
+			m_lookup(m, x, m_fhash(h, cs | kind), f->w, f->len, cs | kind, pos);
+	}
+	while (f->prefix && plens) {
 		size_t l = (size_t)__builtin_ctzll(plens) + 1;
 
 		plens &= plens - 1;
-		m_lookup(m, x, w, l, cs | MF_PREFIX, pos);
+		h = m_hash(f->w, l);
+		m_lookup(m, x, m_fhash(h, cs | MF_PREFIX), f->w, l, cs | MF_PREFIX, pos);
 		if (kind && (m->forms & (1u << (cs | MF_PREFIX | kind))))
-			m_lookup(m, x, w, l, cs | MF_PREFIX | kind, pos);
+			m_lookup(m, x, m_fhash(h, cs | MF_PREFIX | kind), f->w, l,
+				 cs | MF_PREFIX | kind, pos);
 	}
+}
+
+/* Fills the filter verdicts of f from the ASCII-lower-cased bytes low. */
+static void
+m_filter(const struct matcher *m, struct m_form *f, const unsigned char *low, bool cut)
+{
+	f->whole = !cut && m_bit(m->words, m_hash(low, f->len), m->fshift);
+	f->prefix = f->len >= 3 && (m->plen[0] | m->plen[1]) &&
+		    m_bit(m->prefixes, m_key3(low), m->fshift);
+}
+
+/* Looks both forms of token t up, where the filters let them through. */
+static void
+m_token(const struct matcher *m, struct match_ctx *x, const struct mt_tok *t, uint32_t pos)
+{
+	struct m_form fold = { t->fold, t->flen, 0, false, false };
+	struct m_form keep = { t->keep, t->klen, MF_CS, false, false };
+	unsigned char low[MATCH_MAX_WORD + 8];
+
+	m_filter(m, &fold, t->fold, t->ftoolong);
+	if (fold.whole || fold.prefix)
+		m_lookup_form(m, x, &fold, t->kind, pos);
+	if (!m->has_cs)
+		return;
+	if (t->ascii) {
+		/* the kept form lower-cased is the folded one */
+		keep.whole = fold.whole;
+		keep.prefix = fold.prefix;
+	} else {
+		m_ascii_lower(t->keep, t->klen, low);
+		memset(low + t->klen, 0, 8);
+		m_filter(m, &keep, low, t->ktoolong);
+	}
+	if (keep.whole || keep.prefix)
+		m_lookup_form(m, x, &keep, t->kind, pos);
 }
 
 /* Tokenises s, numbering its words from *pos on. */
@@ -539,15 +666,10 @@ static void
 m_scan(const struct matcher *m, struct match_ctx *x, const char *s, uint32_t *pos)
 {
 	struct mt_scan sc;
-	struct mt_tok *t = &x->tok;
 
 	mt_init(&sc, s, strlen(s), m->has_cs);
-	while (mt_next(&sc, t)) {
-		m_form(m, x, t->fold, t->flen, t->ftoolong, 0, t->kind, *pos);
-		if (m->has_cs)
-			m_form(m, x, t->keep, t->klen, t->ktoolong, MF_CS, t->kind, *pos);
-		(*pos)++;
-	}
+	while (mt_next(&sc, &x->tok))
+		m_token(m, x, &x->tok, (*pos)++);
 }
 
 /* ---- matching: evaluation ---- */

@@ -36,6 +36,7 @@ struct mt_tok {
 	size_t flen, klen;     /* bytes in fold and keep, at most MATCH_MAX_WORD */
 	size_t nchars;         /* code points as written */
 	bool ftoolong, ktoolong; /* the form was cut at MATCH_MAX_WORD bytes */
+	bool ascii;            /* all ASCII: keep is fold but for case */
 	/* Folded: NFKD, case-folded, marks stripped ("Café" -> "cafe").  Kept:
 	 * the same without case folding ("Café" -> "Cafe").  NOTE: 8 spare
 	 * bytes so that hashing may load a whole word past the end. */

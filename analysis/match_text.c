@@ -32,6 +32,16 @@ mt_ascii_lower(unsigned c)
 	return (unsigned char)(c + ((c - 'A' < 26u) << 5));
 }
 
+#define L4(c) c, c + 1, c + 2, c + 3
+#define L8(c) L4(c), L4(c + 4)
+/* The lower-case form of each ASCII word byte; 0 for every other byte. */
+static const unsigned char mt_lower[256] = {
+	['0'] = L8('0'), ['8'] = '8', '9',
+	['A'] = L8('a'), L8('i'), L8('q'), 'y', 'z',
+	['_'] = '_',
+	['a'] = L8('a'), L8('i'), L8('q'), 'y', 'z',
+};
+
 static bool
 mt_is_cjk(int32_t cp)
 {
@@ -107,9 +117,9 @@ mt_skip(struct mt_scan *sc)
 		int32_t cp;
 		size_t l;
 
+		if (mt_lower[c])
+			return mark;
 		if (c < 0x80) {
-			if (mt_ascii_word(c))
-				return mark;
 			mark = sc->prev_word ? MT_WORD : c == '@' ? MT_HANDLE : c == '#' ? MT_TAG
 											  : MT_WORD;
 			sc->prev_word = false;
@@ -160,19 +170,14 @@ mt_add(struct mt_scan *sc, struct mt_tok *t, int32_t cp)
 	t->nchars++;
 }
 
-bool
-mt_next(struct mt_scan *sc, struct mt_tok *t)
+/* The rest of a token that is not pure ASCII, one code point at a time;
+ * the ASCII fast path in mt_next() has filled t up to pos. */
+static size_t
+mt_slow(struct mt_scan *sc, struct mt_tok *t, size_t pos)
 {
 	const unsigned char *s = sc->s;
-	size_t pos, n = sc->n;
-	int kind = mt_skip(sc);
+	size_t n = sc->n;
 
-	if (kind < 0)
-		return false;
-	t->kind = (unsigned)kind;
-	t->start = pos = sc->pos;
-	t->flen = t->klen = t->nchars = 0;
-	t->ftoolong = t->ktoolong = false;
 	while (pos < n) {
 		unsigned c = s[pos];
 		int32_t cp;
@@ -185,8 +190,7 @@ mt_next(struct mt_scan *sc, struct mt_tok *t)
 			pos++;
 			continue;
 		}
-		l = utf8_decode((const char *)s + pos, n - pos, &cp);
-		if (!l)
+		if (!(l = utf8_decode((const char *)s + pos, n - pos, &cp)))
 			break;
 		switch (mt_classify(cp)) {
 		case MT_CJK:
@@ -194,19 +198,51 @@ mt_next(struct mt_scan *sc, struct mt_tok *t)
 				mt_add(sc, t, cp);
 				pos += l;
 			}
-			goto done;
+			return pos;
 		case MT_IGNORE:
-			pos += l;
-			continue;
+			break;
 		case MT_SEP:
-			goto done;
+			return pos;
 		case MT_LETTER:
 			mt_add(sc, t, cp);
-			pos += l;
-			continue;
+			break;
 		}
+		pos += l;
 	}
-done:
+	return pos;
+}
+
+bool
+mt_next(struct mt_scan *sc, struct mt_tok *t)
+{
+	const unsigned char *s = sc->s;
+	size_t pos, start, len = 0, n = sc->n;
+	int kind = mt_skip(sc);
+
+	if (kind < 0)
+		return false;
+	t->kind = (unsigned)kind;
+	start = pos = sc->pos;
+	/* NOTE: the fast path keeps its counters in locals: stores through
+	 * t->fold could alias t's other members and pin them to memory. */
+	while (pos < n && len < MATCH_MAX_WORD) {
+		unsigned char f = mt_lower[s[pos]];
+
+		if (!f)
+			break;
+		t->fold[len] = f;
+		t->keep[len] = s[pos];
+		len++;
+		pos++;
+	}
+	t->flen = t->klen = t->nchars = len;
+	t->ftoolong = t->ktoolong = false;
+	t->start = start;
+	t->ascii = true;
+	if (pos < n && (s[pos] >= 0x80 || mt_lower[s[pos]])) {
+		pos = mt_slow(sc, t, pos);
+		t->ascii = false;
+	}
 	t->end = sc->pos = pos;
 	sc->prev_word = true;
 	return true;
