@@ -113,42 +113,11 @@ struct match_ctx {
 
 /* ---- hashing ---- */
 
-static inline uint64_t
-m_mix(uint64_t h, uint64_t v)
-{
-	h = (h ^ v) * 0xff51afd7ed558ccdull;
-	return h ^ (h >> 32);
-}
-
-/* Hash of n bytes of p (n <= MATCH_MAX_WORD).  NOTE: reads up to 7 bytes
- * past p + n, which every caller's buffer has to spare. */
-static inline uint64_t
-m_hash(const unsigned char *p, size_t n)
-{
-	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ull, v;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&v, p, 8);
-		h = m_mix(h, v);
-	}
-	if (n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		memcpy(&v, p, 8);
-		v &= ~0ull >> (64 - 8 * n);
-#else
-		v = 0;
-		memcpy(&v, p, n);
-#endif
-		h = m_mix(h, v);
-	}
-	return m_mix(h, h >> 29);
-}
-
 /* The table's hash of a word of hash h in form f. */
 static inline uint64_t
 m_fhash(uint64_t h, unsigned f)
 {
-	return m_mix(h, f + 1);
+	return mt_mix(h, f + 1);
 }
 
 /* ---- the filters ----
@@ -212,7 +181,7 @@ m_filter_build(struct matcher *m)
 		if (a->flags & MF_PREFIX)
 			m_bit_set(m->prefixes, m_key3(low), m->fshift);
 		else
-			m_bit_set(m->words, m_hash(low, a->len), m->fshift);
+			m_bit_set(m->words, mt_hash(low, a->len), m->fshift);
 	}
 }
 
@@ -244,7 +213,7 @@ m_slots_grow(struct matcher *m)
 static uint32_t
 m_intern(struct matcher *m, const unsigned char *str, size_t len, unsigned f)
 {
-	uint64_t h = m_fhash(m_hash(str, len), f);
+	uint64_t h = m_fhash(mt_hash(str, len), f);
 	size_t i;
 	struct atom *a;
 
@@ -591,34 +560,36 @@ m_lookup(const struct matcher *m, struct match_ctx *x, uint64_t h, const unsigne
 	}
 }
 
-/* One form of a token, to look up whole (whole) and by each prefix length
- * in use (prefix); cs is 0 or MF_CS. */
+/* One form of a token; cs is 0 or MF_CS. */
 struct m_form {
 	const unsigned char *w;
 	size_t len;
 	unsigned cs;
-	bool whole, prefix;
+	uint64_t hash;         /* mt_hash() of w, when looked up whole */
 };
+
+#define M_WHOLE 1u   /* look the form up whole */
+#define M_PREFIX 2u  /* and by each prefix length in use */
 
 static void
 m_lookup_form(const struct matcher *m, struct match_ctx *x, const struct m_form *f,
-	      unsigned kind, uint32_t pos)
+	      unsigned how, unsigned kind, uint32_t pos)
 {
 	unsigned cs = f->cs;
 	uint64_t plens = m->plen[cs != 0] & (f->len >= 64 ? ~0ull : (1ull << f->len) - 1), h;
 
-	if (f->whole) {
-		h = m_hash(f->w, f->len);
+	if (how & M_WHOLE) {
+		h = f->hash;
 		if (m->forms & (1u << cs))
 			m_lookup(m, x, m_fhash(h, cs), f->w, f->len, cs, pos);
 		if (kind && (m->forms & (1u << (cs | kind))))
 			m_lookup(m, x, m_fhash(h, cs | kind), f->w, f->len, cs | kind, pos);
 	}
-	while (f->prefix && plens) {
+	while ((how & M_PREFIX) && plens) {
 		size_t l = (size_t)__builtin_ctzll(plens) + 1;
 
 		plens &= plens - 1;
-		h = m_hash(f->w, l);
+		h = mt_hash(f->w, l);
 		m_lookup(m, x, m_fhash(h, cs | MF_PREFIX), f->w, l, cs | MF_PREFIX, pos);
 		if (kind && (m->forms & (1u << (cs | MF_PREFIX | kind))))
 			m_lookup(m, x, m_fhash(h, cs | MF_PREFIX | kind), f->w, l,
@@ -626,39 +597,45 @@ m_lookup_form(const struct matcher *m, struct match_ctx *x, const struct m_form 
 	}
 }
 
-/* Fills the filter verdicts of f from the ASCII-lower-cased bytes low. */
-static void
-m_filter(const struct matcher *m, struct m_form *f, const unsigned char *low, bool cut)
+/* What the filters let through (M_WHOLE, M_PREFIX) of a form of len
+ * bytes, given low, its bytes with ASCII letters in lower case, and lowh,
+ * their hash.  NOTE: the verdict is returned, not stored in a struct:
+ * two byte stores read back as one word stall on store forwarding. */
+static inline unsigned
+m_filter(const struct matcher *m, uint64_t lowh, const unsigned char *low, size_t len,
+	 bool cut)
 {
-	f->whole = !cut && m_bit(m->words, m_hash(low, f->len), m->fshift);
-	f->prefix = f->len >= 3 && (m->plen[0] | m->plen[1]) &&
-		    m_bit(m->prefixes, m_key3(low), m->fshift);
+	unsigned how = 0;
+
+	if (!cut && m_bit(m->words, lowh, m->fshift))
+		how |= M_WHOLE;
+	if (len >= 3 && (m->plen[0] | m->plen[1]) && m_bit(m->prefixes, m_key3(low), m->fshift))
+		how |= M_PREFIX;
+	return how;
 }
 
 /* Looks both forms of token t up, where the filters let them through. */
 static void
 m_token(const struct matcher *m, struct match_ctx *x, const struct mt_tok *t, uint32_t pos)
 {
-	struct m_form fold = { t->fold, t->flen, 0, false, false };
-	struct m_form keep = { t->keep, t->klen, MF_CS, false, false };
+	struct m_form fold = { t->fold, t->flen, 0, t->fhash };
+	struct m_form keep = { t->keep, t->klen, MF_CS, 0 };
 	unsigned char low[MATCH_MAX_WORD + 8];
+	unsigned how = m_filter(m, t->fhash, t->fold, t->flen, t->ftoolong);
 
-	m_filter(m, &fold, t->fold, t->ftoolong);
-	if (fold.whole || fold.prefix)
-		m_lookup_form(m, x, &fold, t->kind, pos);
+	if (how)
+		m_lookup_form(m, x, &fold, how, t->kind, pos);
 	if (!m->has_cs)
 		return;
-	if (t->ascii) {
-		/* the kept form lower-cased is the folded one */
-		keep.whole = fold.whole;
-		keep.prefix = fold.prefix;
-	} else {
+	if (!t->ascii) { /* else the kept form lower-cased is the folded one */
 		m_ascii_lower(t->keep, t->klen, low);
 		memset(low + t->klen, 0, 8);
-		m_filter(m, &keep, low, t->ktoolong);
+		how = m_filter(m, mt_hash(low, t->klen), low, t->klen, t->ktoolong);
 	}
-	if (keep.whole || keep.prefix)
-		m_lookup_form(m, x, &keep, t->kind, pos);
+	if (how & M_WHOLE)
+		keep.hash = mt_hash(t->keep, t->klen);
+	if (how)
+		m_lookup_form(m, x, &keep, how, t->kind, pos);
 }
 
 /* Tokenises s, numbering its words from *pos on. */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "analysis/match.h"
 #include "core/err.h"
@@ -23,11 +24,66 @@
 
 enum mt_kind { MT_WORD = 0, MT_HANDLE = 1, MT_TAG = 2 };
 
+/* ---- word hashes ----
+ *
+ * 64-bit hashes of normalised words, computed 8 bytes at a time in
+ * little-endian order, so that the tokeniser can build the hash of a word
+ * in registers while it copies the word (reading back bytes just stored
+ * would stall the load on store forwarding). */
+
+#define MT_HSEED 0x9e3779b97f4a7c15ull
+
+static inline uint64_t
+mt_mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+static inline uint64_t
+mt_hash_end(uint64_t h, size_t n)
+{
+	h = mt_mix(h, (uint64_t)n);
+	return mt_mix(h, h >> 29);
+}
+
+/* The n (< 8) bytes at p as a little-endian number.  NOTE: may read up to
+ * 8 bytes at p, which every caller's buffer has to spare. */
+static inline uint64_t
+mt_load_tail(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&v, p, 8);
+	v &= ~0ull >> (64 - 8 * n);
+#else
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+#endif
+	return v;
+}
+
+/* Hash of n bytes of p (n <= MATCH_MAX_WORD). */
+static inline uint64_t
+mt_hash(const unsigned char *p, size_t n)
+{
+	uint64_t h = MT_HSEED;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		h = mt_mix(h, mt_load_tail(p + i, 7) | (uint64_t)p[i + 7] << 56);
+	if (i < n)
+		h = mt_mix(h, mt_load_tail(p + i, n - i));
+	return mt_hash_end(h, n);
+}
+
 struct mt_scan {
 	const unsigned char *s;
 	size_t n, pos;
 	bool prev_word;  /* the character before pos belongs to a word */
 	bool keep;       /* also fill mt_tok.keep for non-ASCII tokens */
+	bool scalar;     /* no SIMD (tests compare the two paths) */
 };
 
 struct mt_tok {
@@ -37,6 +93,7 @@ struct mt_tok {
 	size_t nchars;         /* code points as written */
 	bool ftoolong, ktoolong; /* the form was cut at MATCH_MAX_WORD bytes */
 	bool ascii;            /* all ASCII: keep is fold but for case */
+	uint64_t fhash;        /* mt_hash() of fold, when !ftoolong */
 	/* Folded: NFKD, case-folded, marks stripped ("Café" -> "cafe").  Kept:
 	 * the same without case folding ("Café" -> "Cafe").  NOTE: 8 spare
 	 * bytes so that hashing may load a whole word past the end. */

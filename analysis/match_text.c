@@ -8,6 +8,9 @@
 
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/utf8.h"
 
@@ -103,6 +106,7 @@ mt_init(struct mt_scan *sc, const char *s, size_t n, bool keep)
 	sc->pos = 0;
 	sc->prev_word = false;
 	sc->keep = keep;
+	sc->scalar = false;
 }
 
 /* Skips separators up to the next token; returns its kind (a handle or a
@@ -212,19 +216,72 @@ mt_slow(struct mt_scan *sc, struct mt_tok *t, size_t pos)
 	return pos;
 }
 
+#ifdef __SSE2__
+/* The SSE2 path: the ASCII word at s, looked at 16 bytes at once (all of
+ * them readable).  Stores the 16 bytes folded and kept into t, whether or
+ * not the word is that long, and returns its length; when that is under
+ * 16, sets *h to the hash of its folded bytes (mt_hash()).  No branch per
+ * byte: a word's end is found by a mask, not by a mispredicted loop exit. */
+static inline size_t
+mt_block(const unsigned char *s, struct mt_tok *t, uint64_t *h)
+{
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i lc = _mm_or_si128(c, _mm_set1_epi8(0x20));
+	/* NOTE: the compares are signed, so bytes >= 0x80 are in no range. */
+	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lc, _mm_set1_epi8('a' - 1)),
+				       _mm_cmplt_epi8(lc, _mm_set1_epi8('z' + 1)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
+	__m128i word = _mm_or_si128(_mm_or_si128(letter, digit),
+				    _mm_cmpeq_epi8(c, _mm_set1_epi8('_')));
+	__m128i fold = _mm_or_si128(c, _mm_and_si128(letter, _mm_set1_epi8(0x20)));
+	unsigned stop = ~(unsigned)_mm_movemask_epi8(word) | 0x10000u;
+	size_t len = (size_t)__builtin_ctz(stop);
+	uint64_t lo = (uint64_t)_mm_cvtsi128_si64(fold);
+	uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(fold, 8));
+	uint64_t lomask = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
+	uint64_t himask = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
+	uint64_t h1 = mt_mix(MT_HSEED, lo & lomask);
+
+	_mm_storeu_si128((__m128i *)(void *)t->fold, fold);
+	_mm_storeu_si128((__m128i *)(void *)t->keep, c);
+	*h = len > 8 ? mt_mix(h1, hi & himask) : h1;
+	return len;
+}
+#endif
+
 bool
 mt_next(struct mt_scan *sc, struct mt_tok *t)
 {
 	const unsigned char *s = sc->s;
 	size_t pos, start, len = 0, n = sc->n;
+	uint64_t h = MT_HSEED, v = 0;
 	int kind = mt_skip(sc);
 
 	if (kind < 0)
 		return false;
 	t->kind = (unsigned)kind;
 	start = pos = sc->pos;
+	t->ftoolong = t->ktoolong = false;
+	t->start = start;
+	t->ascii = true;
+#ifdef __SSE2__
+	if (!sc->scalar && n - pos >= 16) {
+		len = mt_block(s + pos, t, &h);
+		if (len < 16 && s[pos + len] < 0x80) {
+			t->flen = t->klen = t->nchars = len;
+			t->fhash = mt_hash_end(h, len);
+			t->end = sc->pos = pos + len;
+			sc->prev_word = true;
+			return true;
+		}
+		len = 0; /* longer than 16 bytes, or not ASCII: start over */
+		h = MT_HSEED;
+	}
+#endif
 	/* NOTE: the fast path keeps its counters in locals: stores through
-	 * t->fold could alias t's other members and pin them to memory. */
+	 * t->fold could alias t's other members and pin them to memory.  It
+	 * hashes the folded bytes as it goes (see mt_hash()). */
 	while (pos < n && len < MATCH_MAX_WORD) {
 		unsigned char f = mt_lower[s[pos]];
 
@@ -232,16 +289,21 @@ mt_next(struct mt_scan *sc, struct mt_tok *t)
 			break;
 		t->fold[len] = f;
 		t->keep[len] = s[pos];
+		v |= (uint64_t)f << (8 * (len & 7));
 		len++;
 		pos++;
+		if (!(len & 7)) {
+			h = mt_mix(h, v);
+			v = 0;
+		}
 	}
 	t->flen = t->klen = t->nchars = len;
-	t->ftoolong = t->ktoolong = false;
-	t->start = start;
-	t->ascii = true;
 	if (pos < n && (s[pos] >= 0x80 || mt_lower[s[pos]])) {
 		pos = mt_slow(sc, t, pos);
 		t->ascii = false;
+		t->fhash = mt_hash(t->fold, t->flen);
+	} else {
+		t->fhash = mt_hash_end(len & 7 ? mt_mix(h, v) : h, len);
 	}
 	t->end = sc->pos = pos;
 	sc->prev_word = true;

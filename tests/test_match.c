@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis/match.h"
+#include "analysis/match_int.h"
 #include "core/conf.h"
 #include "tests/test.h"
 
@@ -595,6 +596,64 @@ test_earshot_check(void)
 	free(err);
 }
 
+/* The SIMD and the scalar tokeniser agree on every token of random text
+ * made of word bytes, separators, marks, accents, CJK and broken UTF-8,
+ * and each token's hash is mt_hash() of its folded form. */
+static void
+test_tokeniser_paths(void)
+{
+	static const char *const parts[] = {
+		"a", "Z", "_", "9", "q", " ", ",", "@", "#", "-", "\xc3\xa9", "\xc3\x89",
+		"\xc3\x9f", "\xc4\xb0", "\xc4\xb1", "\xe7\xb4\xa2", "\xff", "\xc3",
+		"\xc2\xad", "\xcc\x81", "Acme", "abcdefgh", "ABCDEFGHIJKLMNOP", "\t", "\xef\xac\x81",
+	};
+	uint64_t seed = 42;
+	int bad = 0, tokens = 0;
+
+	for (int round = 0; round < 3000; round++) {
+		char text[1024];
+		size_t len = 0, nparts = 1 + (size_t)(round % 97);
+		struct mt_scan a, b;
+		struct mt_tok ta, tb;
+
+		for (size_t i = 0; i < nparts; i++) {
+			const char *p;
+
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			p = parts[(seed >> 33) % (sizeof(parts) / sizeof(parts[0]))];
+			if (len + strlen(p) + 1 < sizeof(text)) {
+				memcpy(text + len, p, strlen(p));
+				len += strlen(p);
+			}
+		}
+		text[len] = '\0';
+		mt_init(&a, text, len, true);
+		mt_init(&b, text, len, true);
+		b.scalar = true;
+		for (;;) {
+			bool more = mt_next(&a, &ta);
+
+			if (more != mt_next(&b, &tb)) {
+				bad++;
+				break;
+			}
+			if (!more)
+				break;
+			tokens++;
+			bad += ta.start != tb.start || ta.end != tb.end || ta.kind != tb.kind ||
+			       ta.flen != tb.flen || ta.klen != tb.klen || ta.nchars != tb.nchars ||
+			       ta.ascii != tb.ascii || ta.ftoolong != tb.ftoolong ||
+			       ta.ktoolong != tb.ktoolong || memcmp(ta.fold, tb.fold, ta.flen) != 0 ||
+			       memcmp(ta.keep, tb.keep, ta.klen) != 0;
+			memset(ta.fold + ta.flen, 0, 8);
+			bad += !ta.ftoolong && (ta.fhash != tb.fhash ||
+						ta.fhash != mt_hash(ta.fold, ta.flen));
+		}
+	}
+	T_EQ_INT(bad, 0);
+	T_ASSERT(tokens > 30000);
+}
+
 int
 main(void)
 {
@@ -618,5 +677,6 @@ main(void)
 	T_RUN(test_matcher_new_error);
 	T_RUN(test_conf_check);
 	T_RUN(test_earshot_check);
+	T_RUN(test_tokeniser_paths);
 	return t_report();
 }
