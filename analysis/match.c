@@ -895,6 +895,23 @@ m_index_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Sorts n brand indices: by insertion when few, as they nearly always are. */
+static void
+m_sort_indices(size_t *v, size_t n)
+{
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), m_index_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t k = v[i], j = i;
+
+		for (; j > 0 && v[j - 1] > k; j--)
+			v[j] = v[j - 1];
+		v[j] = k;
+	}
+}
+
 size_t
 matcher_run(const struct matcher *m, struct match_ctx *x, const char *title, const char *text,
 	    const struct conf_source *src, const size_t **brands)
@@ -912,8 +929,7 @@ matcher_run(const struct matcher *m, struct match_ctx *x, const char *title, con
 	for (size_t i = 0; i < m->nalways; i++)
 		m_candidate(x, m->always[i]);
 	limited = m_allow(m, x, src);
-	if (x->nlist > 1)
-		qsort(x->list, x->nlist, sizeof(*x->list), m_index_cmp);
+	m_sort_indices(x->list, x->nlist);
 	for (size_t i = 0; i < x->nlist; i++) {
 		const struct mbrand *b = &m->brands[x->list[i]];
 
