@@ -26,25 +26,39 @@ enum mt_kind { MT_WORD = 0, MT_HANDLE = 1, MT_TAG = 2 };
 
 /* ---- word hashes ----
  *
- * 64-bit hashes of normalised words, computed 8 bytes at a time in
- * little-endian order, so that the tokeniser can build the hash of a word
- * in registers while it copies the word (reading back bytes just stored
- * would stall the load on store forwarding). */
+ * 64-bit hashes of normalised words, 8 bytes at a time in little-endian
+ * order.  Each 8-byte chunk is multiplied on its own (the multiplies of a
+ * word run in parallel) and the results are combined and mixed once, so
+ * the tokeniser can build the hash in registers as it reads the word:
+ * reading back bytes just stored would stall on store forwarding.  For
+ * words of one chunk the hash is a bijection: no two collide. */
 
-#define MT_HSEED 0x9e3779b97f4a7c15ull
+#define MT_K1 0x9e3779b97f4a7c15ull
+#define MT_K2 0xff51afd7ed558ccdull
+#define MT_K3 0xc4ceb9fe1a85ec53ull
 
 static inline uint64_t
 mt_mix(uint64_t h, uint64_t v)
 {
-	h = (h ^ v) * 0xff51afd7ed558ccdull;
+	h = (h ^ v) * MT_K2;
 	return h ^ (h >> 32);
 }
 
+/* Chunk i (from 0) of a word, bytes past the word zeroed. */
+static inline uint64_t
+mt_chunk(uint64_t v, size_t i)
+{
+	return (v + (uint64_t)i * MT_K3) * MT_K1;
+}
+
+/* The hash of a word of n bytes whose chunks xor to h. */
 static inline uint64_t
 mt_hash_end(uint64_t h, size_t n)
 {
-	h = mt_mix(h, (uint64_t)n);
-	return mt_mix(h, h >> 29);
+	h ^= (uint64_t)n * MT_K2;
+	h ^= h >> 29;
+	h *= MT_K2;
+	return h ^ (h >> 32);
 }
 
 /* The n (< 8) bytes at p as a little-endian number.  NOTE: may read up to
@@ -56,7 +70,7 @@ mt_load_tail(const unsigned char *p, size_t n)
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	memcpy(&v, p, 8);
-	v &= ~0ull >> (64 - 8 * n);
+	v &= n ? ~0ull >> (64 - 8 * n) : 0;
 #else
 	for (size_t i = 0; i < n; i++)
 		v |= (uint64_t)p[i] << (8 * i);
@@ -68,13 +82,13 @@ mt_load_tail(const unsigned char *p, size_t n)
 static inline uint64_t
 mt_hash(const unsigned char *p, size_t n)
 {
-	uint64_t h = MT_HSEED;
+	uint64_t h = 0;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8)
-		h = mt_mix(h, mt_load_tail(p + i, 7) | (uint64_t)p[i + 7] << 56);
+		h ^= mt_chunk(mt_load_tail(p + i, 7) | (uint64_t)p[i + 7] << 56, i / 8);
 	if (i < n)
-		h = mt_mix(h, mt_load_tail(p + i, n - i));
+		h ^= mt_chunk(mt_load_tail(p + i, n - i), i / 8);
 	return mt_hash_end(h, n);
 }
 

@@ -241,47 +241,46 @@ mt_block(const unsigned char *s, struct mt_tok *t, uint64_t *h)
 	uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(fold, 8));
 	uint64_t lomask = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
 	uint64_t himask = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
-	uint64_t h1 = mt_mix(MT_HSEED, lo & lomask);
-
 	_mm_storeu_si128((__m128i *)(void *)t->fold, fold);
 	_mm_storeu_si128((__m128i *)(void *)t->keep, c);
-	*h = len > 8 ? mt_mix(h1, hi & himask) : h1;
+	*h = mt_chunk(lo & lomask, 0) ^ (len > 8 ? mt_chunk(hi & himask, 1) : 0);
 	return len;
+}
+
+/* Reads the token at sc->pos with mt_block() when 16 bytes are left, and
+ * returns true when that was the whole of it: shorter than 16 bytes and
+ * ending on an ASCII byte. */
+static bool
+mt_simd(struct mt_scan *sc, struct mt_tok *t)
+{
+	size_t len, pos = sc->pos;
+	uint64_t h;
+
+	if (sc->scalar || sc->n - pos < 16)
+		return false;
+	len = mt_block(sc->s + pos, t, &h);
+	if (len == 16 || sc->s[pos + len] >= 0x80)
+		return false;
+	t->flen = t->klen = t->nchars = len;
+	t->fhash = mt_hash_end(h, len);
+	t->end = sc->pos = pos + len;
+	return true;
 }
 #endif
 
-bool
-mt_next(struct mt_scan *sc, struct mt_tok *t)
+/* The scalar path: the ASCII part of the token at sc->pos, up to its end,
+ * its first non-ASCII byte or MATCH_MAX_WORD bytes.  Sets the lengths and
+ * the hash (valid when the token ends here) and returns where it stopped.
+ * NOTE: counters stay in locals: stores through t->fold could alias t's
+ * other members and pin them to memory.  The hash is built as the bytes
+ * go by (see mt_hash()). */
+static size_t
+mt_ascii(struct mt_scan *sc, struct mt_tok *t)
 {
 	const unsigned char *s = sc->s;
-	size_t pos, start, len = 0, n = sc->n;
-	uint64_t h = MT_HSEED, v = 0;
-	int kind = mt_skip(sc);
+	size_t pos = sc->pos, len = 0, n = sc->n;
+	uint64_t h = 0, v = 0;
 
-	if (kind < 0)
-		return false;
-	t->kind = (unsigned)kind;
-	start = pos = sc->pos;
-	t->ftoolong = t->ktoolong = false;
-	t->start = start;
-	t->ascii = true;
-#ifdef __SSE2__
-	if (!sc->scalar && n - pos >= 16) {
-		len = mt_block(s + pos, t, &h);
-		if (len < 16 && s[pos + len] < 0x80) {
-			t->flen = t->klen = t->nchars = len;
-			t->fhash = mt_hash_end(h, len);
-			t->end = sc->pos = pos + len;
-			sc->prev_word = true;
-			return true;
-		}
-		len = 0; /* longer than 16 bytes, or not ASCII: start over */
-		h = MT_HSEED;
-	}
-#endif
-	/* NOTE: the fast path keeps its counters in locals: stores through
-	 * t->fold could alias t's other members and pin them to memory.  It
-	 * hashes the folded bytes as it goes (see mt_hash()). */
 	while (pos < n && len < MATCH_MAX_WORD) {
 		unsigned char f = mt_lower[s[pos]];
 
@@ -293,19 +292,38 @@ mt_next(struct mt_scan *sc, struct mt_tok *t)
 		len++;
 		pos++;
 		if (!(len & 7)) {
-			h = mt_mix(h, v);
+			h ^= mt_chunk(v, len / 8 - 1);
 			v = 0;
 		}
 	}
 	t->flen = t->klen = t->nchars = len;
-	if (pos < n && (s[pos] >= 0x80 || mt_lower[s[pos]])) {
+	t->fhash = mt_hash_end(len & 7 ? h ^ mt_chunk(v, len / 8) : h, len);
+	return pos;
+}
+
+bool
+mt_next(struct mt_scan *sc, struct mt_tok *t)
+{
+	int kind = mt_skip(sc);
+	size_t pos;
+
+	if (kind < 0)
+		return false;
+	t->kind = (unsigned)kind;
+	t->start = sc->pos;
+	t->ftoolong = t->ktoolong = false;
+	t->ascii = true;
+	sc->prev_word = true;
+#ifdef __SSE2__
+	if (mt_simd(sc, t))
+		return true;
+#endif
+	pos = mt_ascii(sc, t);
+	if (pos < sc->n && (sc->s[pos] >= 0x80 || mt_lower[sc->s[pos]])) {
 		pos = mt_slow(sc, t, pos);
 		t->ascii = false;
 		t->fhash = mt_hash(t->fold, t->flen);
-	} else {
-		t->fhash = mt_hash_end(len & 7 ? mt_mix(h, v) : h, len);
 	}
 	t->end = sc->pos = pos;
-	sc->prev_word = true;
 	return true;
 }
