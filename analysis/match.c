@@ -79,6 +79,7 @@ struct matcher {
 	 * the hashes of whole words, and the first three bytes of prefixes. */
 	uint64_t *words, *prefixes;
 	unsigned fshift;       /* 64 - log2(bits in each) */
+	size_t pkey;           /* bytes of the prefix filter's key; 0: no prefixes */
 	unsigned forms;        /* bit f set: some atom has form f */
 	uint64_t plen[2];      /* bit L-1 set: a prefix of L bytes, folded / kept */
 	bool has_cs;
@@ -124,15 +125,16 @@ m_fhash(uint64_t h, unsigned f)
  *
  * Both are keyed on words with ASCII letters in lower case, so that a
  * case-sensitive atom ("Gap") and the folded form of an ASCII token
- * ("gap") meet: an ASCII token needs one test for both of its forms.
- * NOTE: every prefix is at least MATCH_MIN_PREFIX characters, so at least
- * 3 bytes, so a prefix and the words it matches share their first three. */
+ * ("gap") meet: an ASCII token needs one test for both of its forms.  The
+ * prefix filter is keyed on the first pkey bytes, the length of the
+ * shortest prefix (at most 8): every word a prefix matches shares them.
+ * NOTE: every prefix is at least MATCH_MIN_PREFIX characters, so pkey is
+ * at least 3 bytes. */
 
 static inline uint64_t
-m_key3(const unsigned char *w)
+m_pkey(const unsigned char *w, size_t pkey)
 {
-	return ((uint64_t)w[0] | (uint64_t)w[1] << 8 | (uint64_t)w[2] << 16) *
-	       0x9e3779b97f4a7c15ull;
+	return mt_load_tail(w, pkey) * MT_K1;
 }
 
 static inline bool
@@ -171,6 +173,11 @@ m_filter_build(struct matcher *m)
 	while (lg < 24 && (1ull << lg) < 64 * (uint64_t)m->natoms)
 		lg++;
 	m->fshift = 64 - lg;
+	for (size_t i = 0; i < m->natoms; i++)
+		if ((m->atoms[i].flags & MF_PREFIX) && (!m->pkey || m->atoms[i].len < m->pkey))
+			m->pkey = m->atoms[i].len;
+	if (m->pkey > 8)
+		m->pkey = 8;
 	m->words = xcalloc((1ull << lg) / 64, sizeof(*m->words));
 	m->prefixes = xcalloc((1ull << lg) / 64, sizeof(*m->prefixes));
 	for (size_t i = 0; i < m->natoms; i++) {
@@ -179,7 +186,7 @@ m_filter_build(struct matcher *m)
 
 		m_ascii_lower(a->str, a->len, low);
 		if (a->flags & MF_PREFIX)
-			m_bit_set(m->prefixes, m_key3(low), m->fshift);
+			m_bit_set(m->prefixes, m_pkey(low, m->pkey), m->fshift);
 		else
 			m_bit_set(m->words, mt_hash(low, a->len), m->fshift);
 	}
@@ -609,7 +616,7 @@ m_filter(const struct matcher *m, uint64_t lowh, const unsigned char *low, size_
 
 	if (!cut && m_bit(m->words, lowh, m->fshift))
 		how |= M_WHOLE;
-	if (len >= 3 && (m->plen[0] | m->plen[1]) && m_bit(m->prefixes, m_key3(low), m->fshift))
+	if (m->pkey && len >= m->pkey && m_bit(m->prefixes, m_pkey(low, m->pkey), m->fshift))
 		how |= M_PREFIX;
 	return how;
 }

@@ -61,7 +61,7 @@ mt_hash_end(uint64_t h, size_t n)
 	return h ^ (h >> 32);
 }
 
-/* The n (< 8) bytes at p as a little-endian number.  NOTE: may read up to
+/* The n (<= 8) bytes at p as a little-endian number.  NOTE: may read up to
  * 8 bytes at p, which every caller's buffer has to spare. */
 static inline uint64_t
 mt_load_tail(const unsigned char *p, size_t n)

@@ -1,10 +1,13 @@
 /* bench_match.c - time matcher_run() against the limit, memchr() over the
  * same bytes.
  *
- *   bench_match [-n MENTIONS] [-s BYTES] [-b BRANDS] [-t TERMS] [-r SEED]
+ *   bench_match [-n MENTIONS] [-s BYTES] [-b BRANDS] [-t TERMS] [-c PERCENT]
+ *               [-r SEED]
  *
  * Generates BRANDS brands of TERMS terms each (words, a phrase, a prefix, a
- * handle or hashtag, a NEAR, NOT exclusions, in rotating shapes) and
+ * handle or hashtag, a NEAR, NOT exclusions, in rotating shapes; PERCENT,
+ * default 33, of the terms are common words of the texts, the rest names
+ * that only brands use; every seventh brand is case = sensitive) and
  * MENTIONS mentions of BYTES bytes each: Zipf-distributed words from a
  * 20,000-word vocabulary with capitals, punctuation, 2% accented words and
  * brand terms planted in a third of the mentions.  Everything comes from
@@ -95,15 +98,17 @@ zipf_word(void)
 	return vocab[lo];
 }
 
-/* A term for a brand: a third are ordinary words of the vocabulary (they
- * occur by chance), the rest brand-only names that are planted; all of
- * four letters or more. */
+static unsigned common_pct = 33;
+
+/* A term for a brand: common_pct percent are ordinary words of the
+ * vocabulary (they occur by chance), the rest brand-only names that are
+ * planted; all of four letters or more. */
 static const char *
 brand_word(void)
 {
 	char *w;
 
-	if (rng_below(3) == 0) {
+	if (rng_below(100) < common_pct) {
 		const char *v;
 
 		while (strlen(v = vocab[rng_below(2000)]) < 4)
@@ -203,7 +208,7 @@ main(int argc, char **argv)
 	struct match_ctx *x;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:s:b:t:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:b:t:c:r:")) != -1) {
 		size_t v = strtoul(optarg, NULL, 10);
 
 		if (opt == 'n') n = v;
@@ -211,6 +216,7 @@ main(int argc, char **argv)
 		else if (opt == 'b') nbrands = v;
 		else if (opt == 't') nterms = v < 1 ? 1 : v > 64 ? 64 : v;
 		else if (opt == 'r') seed = v;
+		else if (opt == 'c') common_pct = (unsigned)(v > 100 ? 100 : v);
 		else return 2;
 	}
 	rng_state = seed;
@@ -250,10 +256,10 @@ main(int argc, char **argv)
 		t_match += t1 - t0;
 		t_memchr += t2 - t1;
 	}
-	printf("%zu mentions x %zu B, %zu brands x %zu terms (seed %llu): "
+	printf("%zu mentions x %zu B, %zu brands x %zu terms, %u%% common (seed %llu): "
 	       "match %.1f ns/mention (%.2f ns/B), memchr %.1f ns/mention; "
 	       "%.1f%% matched a brand, %.3f brands/mention\n",
-	       n, size, nbrands, nterms, (unsigned long long)seed, t_match / (double)n,
+	       n, size, nbrands, nterms, common_pct, (unsigned long long)seed, t_match / (double)n,
 	       t_match / (double)n / (double)size, t_memchr / (double)n,
 	       100.0 * (double)matched / (double)n, (double)hits / (double)n);
 	free(texts);
