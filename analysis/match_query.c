@@ -31,6 +31,7 @@ struct mq_parser {
 	size_t pos;           /* lexer position */
 	enum mq_tokt t;       /* current token */
 	size_t off, len;      /* its bytes (a phrase: inside the quotes) */
+	size_t phrase_at;     /* T_PHRASE: where its opening quote is */
 	unsigned dist;        /* T_NEAR */
 	bool ordered;         /* T_NEAR */
 	struct mq_tree *tree;
@@ -80,10 +81,24 @@ mq_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static bool
-mq_delim(char c)
+/* Bytes of the double quote at s: '"', or the typographic quotes that
+ * word processors put into a query pasted from them; else 0. */
+static size_t
+mq_quote(const char *s)
 {
-	return !c || mq_space(c) || c == '(' || c == ')' || c == '"';
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*s == '"')
+		return 1;
+	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x9c || u[2] == 0x9d || u[2] == 0x9e))
+		return 3; /* U+201C, U+201D, U+201E */
+	return 0;
+}
+
+static bool
+mq_delim(const char *s)
+{
+	return !*s || mq_space(*s) || *s == '(' || *s == ')' || mq_quote(s);
 }
 
 /* Reads the NEAR operator at off (len bytes, starting "NEAR"). */
@@ -130,7 +145,7 @@ mq_lex_word(struct mq_parser *p, size_t off, size_t len)
 	if (len >= 5 && strncasecmp(w, "near/", 5) == 0)
 		return mq_fail(p, off, "'%.*s' is not an operator: write NEAR/n in capitals",
 			       (int)len, w);
-	if (w[0] == '-')
+	if (w[0] == '-' && len > 1)
 		return mq_fail(p, off, "'-' does not exclude here: write NOT %.*s", (int)len - 1,
 			       w + 1);
 	if (w[0] == '~')
@@ -144,7 +159,7 @@ static int
 mq_next(struct mq_parser *p)
 {
 	const char *q = p->q;
-	size_t start;
+	size_t start, ql;
 
 	while (p->pos < p->qlen && mq_space(q[p->pos]))
 		p->pos++;
@@ -157,17 +172,21 @@ mq_next(struct mq_parser *p)
 		p->len = 1;
 		return p->t = q[start] == '(' ? T_LP : T_RP, 0;
 	}
-	if (q[start] == '"') {
-		const char *end = memchr(q + start + 1, '"', p->qlen - start - 1);
+	if ((ql = mq_quote(q + start))) {
+		size_t end = start + ql, el;
 
-		if (!end)
-			return mq_fail(p, start, "unterminated phrase: '\"' is never closed");
-		p->off = start + 1;
-		p->len = (size_t)(end - (q + start + 1));
-		p->pos = (size_t)(end - q) + 1;
+		while (end < p->qlen && !(el = mq_quote(q + end)))
+			end++;
+		if (end >= p->qlen)
+			return mq_fail(p, start, "unterminated phrase: '%.*s' is never closed",
+				       (int)ql, q + start);
+		p->phrase_at = start;
+		p->off = start + ql;
+		p->len = end - p->off;
+		p->pos = end + el;
 		return p->t = T_PHRASE, 0;
 	}
-	while (!mq_delim(q[p->pos]))
+	while (!mq_delim(q + p->pos))
 		p->pos++;
 	p->len = p->pos - start;
 	return mq_lex_word(p, start, p->len);
@@ -301,7 +320,7 @@ mq_term(struct mq_parser *p)
 static int
 mq_phrase(struct mq_parser *p)
 {
-	size_t i = p->off, end = p->off + p->len;
+	size_t i = p->off, end = p->off + p->len, open = p->phrase_at;
 	int head = -1, tail = -1;
 
 	while (i < end) {
@@ -316,7 +335,7 @@ mq_phrase(struct mq_parser *p)
 		i = j;
 	}
 	if (head < 0)
-		return mq_fail(p, p->off - 1, "empty phrase: \"%.*s\" has no words to match",
+		return mq_fail(p, open, "empty phrase: \"%.*s\" has no words to match",
 			       (int)p->len, p->q + p->off);
 	return mq_wrap(p, MQ_PHRASE, head);
 }

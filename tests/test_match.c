@@ -162,6 +162,10 @@ test_phrases(void)
 	T_EQ_INT(q("\"acme clou*\"", "acme cl"), 0);
 	T_EQ_INT(q("\"@acme support\"", "thanks @acme support"), 1);
 	T_EQ_INT(q("\"@acme support\"", "thanks acme support"), 0);
+	/* Typographic quotes, as pasted from a word processor, quote too. */
+	T_EQ_INT(q("\xe2\x80\x9c" "acme cloud" "\xe2\x80\x9d", "acme cloud"), 1);
+	T_EQ_INT(q("\xe2\x80\x9c" "acme cloud" "\xe2\x80\x9d", "cloud acme"), 0);
+	T_EQ_INT(q("\xe2\x80\x9e" "acme cloud" "\xe2\x80\x9c OR x", "x"), 1);
 	/* Operators inside quotes are words. */
 	T_EQ_INT(q("\"rock AND roll\"", "rock and roll"), 1);
 	T_EQ_INT(q("\"rock AND roll\"", "rock roll"), 0);
@@ -326,6 +330,10 @@ test_errors(void)
 		 "empty phrase: \"  !! \" has no words to match at column 6");
 	T_EQ_STR(qerr("acme \"cloud"),
 		 "unterminated phrase: '\"' is never closed at column 6");
+	T_EQ_STR(qerr("\xe2\x80\x9c" "acme cloud"),
+		 "unterminated phrase: '\xe2\x80\x9c' is never closed at column 1");
+	T_EQ_STR(qerr("a \xe2\x80\x9c  \xe2\x80\x9d"),
+		 "empty phrase: \"  \" has no words to match at column 3");
 	T_EQ_STR(qerr("acme NEAR cloud"),
 		 "NEAR needs a distance in words, like NEAR/3 at column 6");
 	T_EQ_STR(qerr("acme NEAR/x cloud"),
@@ -351,6 +359,7 @@ test_errors(void)
 	T_EQ_STR(qerr("\"acme cloud\"~3"),
 		 "'~n' proximity is not supported: use NEAR/n at column 13");
 	T_EQ_STR(qerr("@"), "'@' has no letters or digits to match at column 1");
+	T_EQ_STR(qerr("a - b"), "'-' has no letters or digits to match at column 3");
 	/* Columns count characters, not bytes. */
 	T_EQ_STR(qerr("café AND"), "AND needs a term after it at column 6");
 	T_EQ_STR(qerr("acme \xff"), "invalid UTF-8 at column 6");
