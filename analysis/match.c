@@ -8,9 +8,10 @@
  * over atom numbers, and each atom lists the brands whose query uses it.
  *
  * Matching: the title and the text are tokenised once; each token is
- * looked up in the table (once as a word, once more when it is a handle or
- * a hashtag, once per prefix length in use), and every hit is recorded
- * with its word position.  Only the brands that one of the hit atoms
+ * tested against two small bitmaps, and only when they let it through is
+ * it looked up in the table (once as a word, once more when it is a handle
+ * or a hashtag, once per prefix length in use); every hit is recorded with
+ * its word position.  Only the brands that one of the hit atoms
  * names, plus the few whose query is true of an empty text ("NOT x"), are
  * then evaluated, over the hits.  Per-call state lives in a match_ctx,
  * stamped with a generation number so that nothing is cleared per call. */
@@ -28,7 +29,6 @@
 /* Atom forms: the low two bits are an enum mt_kind. */
 #define MF_PREFIX 4u
 #define MF_CS 8u
-#define MF_COUNT 16u
 
 /* A compiled query node: struct mq_node without its text. */
 struct mnode {
@@ -71,12 +71,12 @@ struct matcher {
 	size_t *always;        /* brands whose query is true of an empty text */
 	size_t nalways;
 	struct atom *atoms;
-	size_t natoms;
+	size_t natoms, acap;
 	struct slot *slots;
 	size_t mask;           /* slots - 1, a power of two minus one */
 	uint32_t *ab_off, *ab; /* atom a's brands: ab[ab_off[a] .. ab_off[a + 1]) */
 	/* Two Bloom-style bitmaps that rule most words out before any probe:
-	 * the hashes of whole words, and the first three bytes of prefixes. */
+	 * the hashes of whole words, and the first pkey bytes of prefixes. */
 	uint64_t *words, *prefixes;
 	unsigned fshift;       /* 64 - log2(bits in each) */
 	size_t pkey;           /* bytes of the prefix filter's key; 0: no prefixes */
@@ -233,7 +233,10 @@ m_intern(struct matcher *m, const unsigned char *str, size_t len, unsigned f)
 		    memcmp(m->atoms[s->atom].str, str, len) == 0)
 			return s->atom;
 	}
-	m->atoms = xreallocarray(m->atoms, m->natoms + 1, sizeof(*m->atoms));
+	if (m->natoms == m->acap) {
+		m->acap = m->acap ? m->acap * 2 : 64;
+		m->atoms = xreallocarray(m->atoms, m->acap, sizeof(*m->atoms));
+	}
 	a = &m->atoms[m->natoms];
 	a->str = xcalloc(1, len + 8);
 	memcpy(a->str, str, len);
@@ -249,7 +252,7 @@ m_intern(struct matcher *m, const unsigned char *str, size_t len, unsigned f)
 /* (atom, brand) pairs of the query atoms, for the atom -> brands index. */
 struct m_pairs {
 	uint32_t (*v)[2];
-	size_t n;
+	size_t n, cap;
 };
 
 /* Copies tree t into m's nodes; returns the root's index. */
@@ -275,7 +278,10 @@ m_copy(struct matcher *m, const struct mq_tree *t, bool cs, uint32_t brand,
 		nd->atom = m_intern(m, q->str, q->len,
 				    q->kind | (q->prefix ? MF_PREFIX : 0) | (cs ? MF_CS : 0));
 		if (pairs) {
-			pairs->v = xreallocarray(pairs->v, pairs->n + 1, sizeof(*pairs->v));
+			if (pairs->n == pairs->cap) {
+				pairs->cap = pairs->cap ? pairs->cap * 2 : 64;
+				pairs->v = xreallocarray(pairs->v, pairs->cap, sizeof(*pairs->v));
+			}
 			pairs->v[pairs->n][0] = nd->atom;
 			pairs->v[pairs->n++][1] = brand;
 		}
@@ -396,7 +402,7 @@ struct matcher *
 matcher_new(const struct conf *c, char *err, size_t errlen)
 {
 	struct matcher *m = xcalloc(1, sizeof(*m));
-	struct m_pairs pairs = { NULL, 0 };
+	struct m_pairs pairs = { NULL, 0, 0 };
 
 	m->nbrands = c->nbrands;
 	m->brands = xcalloc(c->nbrands + 1, sizeof(*m->brands));

@@ -217,30 +217,39 @@ mt_slow(struct mt_scan *sc, struct mt_tok *t, size_t pos)
 }
 
 #ifdef __SSE2__
-/* The SSE2 path: the ASCII word at s, looked at 16 bytes at once (all of
- * them readable).  Stores the 16 bytes folded and kept into t, whether or
- * not the word is that long, and returns its length; when that is under
- * 16, sets *h to the hash of its folded bytes (mt_hash()).  No branch per
- * byte: a word's end is found by a mask, not by a mispredicted loop exit. */
+/* The SSE2 path.  Bytes of c that are ASCII word characters, as a bit
+ * mask; *letter gets those that are letters. */
+static inline unsigned
+mt_word_mask(__m128i c, __m128i *letter)
+{
+	__m128i lc = _mm_or_si128(c, _mm_set1_epi8(0x20));
+	/* NOTE: the compares are signed, so bytes >= 0x80 are in no range. */
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
+
+	*letter = _mm_and_si128(_mm_cmpgt_epi8(lc, _mm_set1_epi8('a' - 1)),
+				_mm_cmplt_epi8(lc, _mm_set1_epi8('z' + 1)));
+	return (unsigned)_mm_movemask_epi8(
+		_mm_or_si128(_mm_or_si128(*letter, digit), _mm_cmpeq_epi8(c, _mm_set1_epi8('_'))));
+}
+
+/* The ASCII word at s, looked at 16 bytes at once (all of them readable).
+ * Stores the 16 bytes folded and kept into t, whether or not the word is
+ * that long, and returns its length; when that is under 16, sets *h to
+ * the hash of its folded bytes (mt_hash()).  No branch per byte: a word's
+ * end is found by a mask, not by a mispredicted loop exit. */
 static inline size_t
 mt_block(const unsigned char *s, struct mt_tok *t, uint64_t *h)
 {
-	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);
-	__m128i lc = _mm_or_si128(c, _mm_set1_epi8(0x20));
-	/* NOTE: the compares are signed, so bytes >= 0x80 are in no range. */
-	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lc, _mm_set1_epi8('a' - 1)),
-				       _mm_cmplt_epi8(lc, _mm_set1_epi8('z' + 1)));
-	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
-	__m128i word = _mm_or_si128(_mm_or_si128(letter, digit),
-				    _mm_cmpeq_epi8(c, _mm_set1_epi8('_')));
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)s), letter;
+	unsigned word = mt_word_mask(c, &letter);
 	__m128i fold = _mm_or_si128(c, _mm_and_si128(letter, _mm_set1_epi8(0x20)));
-	unsigned stop = ~(unsigned)_mm_movemask_epi8(word) | 0x10000u;
-	size_t len = (size_t)__builtin_ctz(stop);
+	size_t len = (size_t)__builtin_ctz(~word | 0x10000u);
 	uint64_t lo = (uint64_t)_mm_cvtsi128_si64(fold);
 	uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(fold, 8));
 	uint64_t lomask = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
 	uint64_t himask = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
+
 	_mm_storeu_si128((__m128i *)(void *)t->fold, fold);
 	_mm_storeu_si128((__m128i *)(void *)t->keep, c);
 	*h = mt_chunk(lo & lomask, 0) ^ (len > 8 ? mt_chunk(hi & himask, 1) : 0);
