@@ -305,7 +305,8 @@ m_index_atoms(struct matcher *m, struct m_pairs *pairs)
 {
 	size_t n = 0;
 
-	qsort(pairs->v, pairs->n, sizeof(*pairs->v), m_pair_cmp);
+	if (pairs->n)
+		qsort(pairs->v, pairs->n, sizeof(*pairs->v), m_pair_cmp);
 	m->ab_off = xcalloc(m->natoms + 1, sizeof(*m->ab_off));
 	m->ab = xcalloc(pairs->n + 1, sizeof(*m->ab));
 	for (size_t i = 0; i < pairs->n; i++) {
@@ -419,7 +420,8 @@ matcher_new(const struct conf *c, char *err, size_t errlen)
 	free(pairs.v);
 	for (size_t i = 0; i < m->nbrands; i++)
 		m->byname[i] = (struct mname){ m->brands[i].name, i };
-	qsort(m->byname, m->nbrands, sizeof(*m->byname), m_name_cmp);
+	if (m->nbrands)
+		qsort(m->byname, m->nbrands, sizeof(*m->byname), m_name_cmp);
 	return m;
 }
 
@@ -514,9 +516,12 @@ m_ctx_fit(const struct matcher *m, struct match_ctx *x)
 	}
 	if (++x->gen == 0) {
 		/* NOTE: after 2^32 calls the stamps could collide: clear them. */
-		memset(x->atoms, 0, x->natoms * sizeof(*x->atoms));
-		memset(x->cand, 0, x->nbrands * sizeof(*x->cand));
-		memset(x->allow, 0, x->nbrands * sizeof(*x->allow));
+		if (x->natoms)
+			memset(x->atoms, 0, x->natoms * sizeof(*x->atoms));
+		if (x->nbrands) {
+			memset(x->cand, 0, x->nbrands * sizeof(*x->cand));
+			memset(x->allow, 0, x->nbrands * sizeof(*x->allow));
+		}
 		x->gen = 1;
 	}
 	x->nhits = x->nlist = x->stop = 0;
@@ -694,9 +699,12 @@ m_span_cmp(const void *a, const void *b)
 static size_t
 m_span_sort(struct match_ctx *x, size_t base, size_t n)
 {
-	struct span *v = x->spans + base;
+	struct span *v;
 	size_t w = 0;
 
+	if (n == 0)
+		return x->stop = base, 0;
+	v = x->spans + base;
 	qsort(v, n, sizeof(*v), m_span_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (!w || v[i].s != v[w - 1].s || v[i].e != v[w - 1].e)

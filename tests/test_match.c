@@ -479,6 +479,50 @@ test_negative_only(void)
 	conf_free(c);
 }
 
+/* Case-sensitive prefixes, handles and phrases; shared words; an exclude
+ * that is only a NOT; a source naming a brand that is not there. */
+static void
+test_mixed_brands(void)
+{
+	char err[ES_ERRLEN] = "";
+	struct conf *c = conf_of("[brand cs]\nquery = Acme* OR @AcmeHelp OR \"Acme Cloud\"\n"
+				 "case = sensitive\n"
+				 "[brand ci]\nquery = acme* OR @café\n"
+				 "[brand en]\nquery = acme\nexclude = NOT english\n"
+				 "[brand x1]\nquery = shared\n[brand x2]\nquery = shared OR other\n");
+	struct matcher *m = matcher_new(c, err, sizeof(err));
+	struct match_ctx *x = match_ctx_new();
+	struct conf_source src = { .name = "s" };
+	char *names[] = { "nope", "x2", NULL };
+
+	T_ASSERT(m != NULL);
+	T_EQ_STR(found(m, x, NULL, "AcmeCloud", NULL), "cs,ci");
+	T_EQ_STR(found(m, x, NULL, "acmecloud", NULL), "ci");
+	T_EQ_STR(found(m, x, NULL, "ACMECLOUD", NULL), "ci");
+	T_EQ_STR(found(m, x, NULL, "ask @AcmeHelp", NULL), "cs,ci");
+	T_EQ_STR(found(m, x, NULL, "ask @acmehelp", NULL), "ci");
+	T_EQ_STR(found(m, x, NULL, "the Acme Cloud", NULL), "cs,ci");
+	T_EQ_STR(found(m, x, NULL, "the acme cloud, in english", NULL), "ci,en");
+	T_EQ_STR(found(m, x, NULL, "hi @CAFE", NULL), "ci");
+	T_EQ_STR(found(m, x, NULL, "hi café", NULL), "");
+	T_EQ_STR(found(m, x, NULL, "shared other", NULL), "x1,x2");
+	src.brands = names;
+	src.nbrands = 2;
+	T_EQ_STR(found(m, x, NULL, "shared acme english", &src), "x2");
+	match_ctx_free(x);
+	matcher_free(m);
+	conf_free(c);
+	/* No brands at all: nothing matches. */
+	c = conf_of("[source a]\nurl = https://example.org/\n");
+	m = matcher_new(c, err, sizeof(err));
+	x = match_ctx_new();
+	T_EQ_INT(matcher_count(m), 0);
+	T_EQ_STR(found(m, x, "acme", "acme", NULL), "");
+	match_ctx_free(x);
+	matcher_free(m);
+	conf_free(c);
+}
+
 /* One scratch context across matchers and many calls. */
 static void
 test_ctx_reuse(void)
@@ -681,6 +725,7 @@ main(void)
 	T_RUN(test_case_sensitive);
 	T_RUN(test_exclude_and_sources);
 	T_RUN(test_negative_only);
+	T_RUN(test_mixed_brands);
 	T_RUN(test_ctx_reuse);
 	T_RUN(test_long_text);
 	T_RUN(test_matcher_new_error);
