@@ -538,20 +538,29 @@ m_candidate(struct match_ctx *x, size_t b)
 
 /* ---- matching: the scan ---- */
 
+/* Records that atom occurs at word pos.  Past MATCH_MAX_HITS hits the
+ * place is not kept, but the atom still counts as present. */
 static void
 m_hit(const struct matcher *m, struct match_ctx *x, uint32_t atom, uint32_t pos)
 {
 	struct astate *a = &x->atoms[atom];
-	uint32_t h = (uint32_t)x->nhits;
+	uint32_t h = M_NONE;
 
-	if (x->nhits == x->hcap) {
-		x->hcap = x->hcap ? x->hcap * 2 : 256;
-		x->hits = xreallocarray(x->hits, x->hcap, sizeof(*x->hits));
+	if (x->nhits < MATCH_MAX_HITS) {
+		if (x->nhits == x->hcap) {
+			x->hcap = x->hcap ? x->hcap * 2 : 256;
+			x->hits = xreallocarray(x->hits, x->hcap, sizeof(*x->hits));
+		}
+		h = (uint32_t)x->nhits;
+		x->hits[x->nhits++] = (struct hit){ pos, M_NONE };
 	}
-	x->hits[x->nhits++] = (struct hit){ pos, M_NONE };
 	if (a->seen == x->gen) {
-		x->hits[a->tail].next = h;
-		a->tail = h;
+		/* NOTE: once the cap is reached no later hit is kept, so an
+		 * atom with no place kept (tail M_NONE) never gets one. */
+		if (h != M_NONE) {
+			x->hits[a->tail].next = h;
+			a->tail = h;
+		}
 		return;
 	}
 	a->seen = x->gen;

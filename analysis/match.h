@@ -63,6 +63,9 @@
 #define MATCH_MAX_DEPTH 32    /* nested parentheses, NOTs and NEARs */
 #define MATCH_MAX_TERMS 1024  /* words in one query */
 #define MATCH_MAX_SPANS 4096  /* pairs a NEAR inside a NEAR is tracked at per mention */
+#define MATCH_MAX_HITS (1 << 20) /* places of query words kept per mention; past
+				    it a word still counts as present, but phrases
+				    and NEAR see only the places before */
 #define MATCH_MIN_PREFIX 3    /* characters before a trailing '*' */
 
 /* A compiled set of brands.  Immutable once built: one matcher may be

@@ -570,6 +570,17 @@ test_long_text(void)
 	T_EQ_INT(q("outage NEAR/0f zeta", text), 1);
 	T_EQ_INT(q("\"acme acme\"", text), 0);
 	free(text);
+	/* Past MATCH_MAX_HITS places, words still count but places do not. */
+	n = MATCH_MAX_HITS + 10;
+	text = malloc(n * 2 + 64);
+	for (size_t i = 0; i < n; i++)
+		memcpy(text + 2 * i, "a ", 2);
+	snprintf(text + 2 * n, 64, "b c");
+	T_EQ_INT(q("b AND c AND a", text), 1);
+	T_EQ_INT(q("\"b c\" AND a", text), 0);
+	T_EQ_INT(q("\"b c\"", text), 1);
+	T_EQ_INT(q("\"a a\"", text), 1);
+	free(text);
 }
 
 /* A query that does not compile makes matcher_new fail with its place. */
