@@ -105,13 +105,14 @@ mq_delim(const char *s)
 static int
 mq_lex_near(struct mq_parser *p, size_t off, size_t len)
 {
-	const char *s = p->q + off + 5;
+	const char *s;
 	size_t i = 0;
 	unsigned d = 0;
 
-	if (len <= 5 || p->q[off + 4] != '/' || s[0] < '0' || s[0] > '9')
+	if (len <= 5 || p->q[off + 4] != '/' || p->q[off + 5] < '0' || p->q[off + 5] > '9')
 		return mq_fail(p, off, "NEAR needs a distance in words, like NEAR/3");
-	for (; off + 5 + i < off + len && s[i] >= '0' && s[i] <= '9'; i++) {
+	s = p->q + off + 5;
+	for (; 5 + i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 		d = d * 10 + (unsigned)(s[i] - '0');
 		if (d > MATCH_NEAR_MAX)
 			return mq_fail(p, off, "NEAR/n: n must be 0 to %d", MATCH_NEAR_MAX);
