@@ -217,6 +217,12 @@ mt_slow(struct mt_scan *sc, struct mt_tok *t, size_t pos)
 }
 
 #ifdef __SSE2__
+/* mt_mask[n]: the low n bytes of a 64-bit word. */
+static const uint64_t mt_mask[9] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffull, 0xffffffffffffull,
+	0xffffffffffffffull, ~0ull,
+};
+
 /* The SSE2 path.  Bytes of c that are ASCII word characters, as a bit
  * mask; *letter gets those that are letters. */
 static inline unsigned
@@ -247,12 +253,14 @@ mt_block(const unsigned char *s, struct mt_tok *t, uint64_t *h)
 	size_t len = (size_t)__builtin_ctz(~word | 0x10000u);
 	uint64_t lo = (uint64_t)_mm_cvtsi128_si64(fold);
 	uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(fold, 8));
-	uint64_t lomask = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
-	uint64_t himask = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
+	/* NOTE: masks from a table and arithmetic, not "len > 8 ?": word
+	 * lengths straddle 8 at random, and a branch on them mispredicts. */
+	size_t over = (len - 8) & (0 - (size_t)(len > 8));
+	uint64_t second = 0 - (uint64_t)(len > 8);
 
 	_mm_storeu_si128((__m128i *)(void *)t->fold, fold);
 	_mm_storeu_si128((__m128i *)(void *)t->keep, c);
-	*h = mt_chunk(lo & lomask, 0) ^ (len > 8 ? mt_chunk(hi & himask, 1) : 0);
+	*h = mt_chunk(lo & mt_mask[len - over], 0) ^ (mt_chunk(hi & mt_mask[over], 1) & second);
 	return len;
 }
 
