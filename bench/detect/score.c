@@ -12,6 +12,7 @@
  * windows.  Run by hand from bench/detect/run; never in ctest. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
