@@ -25,6 +25,7 @@
 #define SPIKE_Z95 1.6448536269514722   /* the normal's 95th percentile */
 #define SPIKE_LEVEL_MIN_WINDOWS 2      /* history a window needs to have a level */
 #define SPIKE_MIN_RESIDUALS 8          /* fewer: spread from the level's samples */
+#define SPIKE_SPREAD_MIN_LEVEL 10.0    /* windows below: no log-scale residual */
 
 /* ---- tail probabilities --------------------------------------------- */
 
@@ -485,6 +486,7 @@ struct spike_phase {
 	double *ring;       /* the same values in time order, from head */
 	size_t *ring_j;     /* and the window start of each */
 	size_t n, head, next_j;
+	enum spike_basis basis; /* of the residuals held; NONE until first use */
 	bool ready;
 };
 
@@ -495,6 +497,7 @@ struct spike_ctx {
 	double *sum;        /* prefix sums of counts: sum[i] = counts[0..i) */
 	double *tot;        /* prefix sums of totals, or NULL */
 	double *level;      /* per window start: its level, NAN until computed */
+	unsigned char *basis; /* and the basis of that level */
 	double *samples;    /* SPIKE_MAX_SAMPLES: baseline windows */
 	double *resid;      /* SPIKE_MAX_SAMPLES: residuals */
 	size_t wb, bb, need; /* window, baseline and warm-up */
@@ -530,6 +533,7 @@ spike_ctx_init(struct spike_ctx *c, const struct spike_params *p, const struct s
 	c->level = xmalloc((s->n + 1) * sizeof(*c->level));
 	for (size_t i = 0; i <= s->n; i++)
 		c->level[i] = NAN;
+	c->basis = xcalloc(s->n + 1, 1);
 	c->samples = xmalloc(2 * SPIKE_MAX_SAMPLES * sizeof(double));
 	c->resid = c->samples + SPIKE_MAX_SAMPLES;
 	c->wb = (size_t)(p->window_ms / b);
@@ -555,6 +559,7 @@ spike_ctx_reset(struct spike_ctx *c)
 	free(c->sum);
 	free(c->tot);
 	free(c->level);
+	free(c->basis);
 	free(c->samples);
 }
 
@@ -627,6 +632,7 @@ spike_level(const struct spike_ctx *c, size_t ws, size_t have, struct spike_est 
 	}
 	spike_estimate(c->samples, n, e);
 	c->level[ws] = e->center;
+	c->basis[ws] = (unsigned char)basis;
 	return basis;
 }
 
@@ -644,13 +650,20 @@ spike_level_at(const struct spike_ctx *c, size_t j)
 }
 
 /* The residual of the window at j: log(1 + count) - log(1 + level), or
- * NAN when it has no level. */
+ * NAN when it has no level, one on another basis than want (levels from
+ * recent windows ignore the daily cycle, so their residuals would hold it)
+ * or one below SPIKE_SPREAD_MIN_LEVEL.
+ * NOTE: small Poisson counts are too skewed and too discrete for a
+ * quantile-based spread on the log scale (around 0.5 they would look
+ * overdispersed); their spread comes from the level's own samples. */
 static double
-spike_resid(const struct spike_ctx *c, size_t j)
+spike_resid(const struct spike_ctx *c, size_t j, enum spike_basis want)
 {
 	double level = spike_level_at(c, j);
 
-	return isnan(level) ? NAN : log1p(spike_win(c, j)) - log1p(level);
+	if (isnan(level) || c->basis[j] != want || level < SPIKE_SPREAD_MIN_LEVEL)
+		return NAN;
+	return log1p(spike_win(c, j)) - log1p(level);
 }
 
 /* The spread of residuals, sorted v[0..n), n > 0, as a robust standard
@@ -667,12 +680,12 @@ spike_sorted_spread(const double *v, size_t n)
 
 /* Residuals of the last k windows before ws, sorted, computed afresh. */
 static size_t
-spike_resid_fresh(const struct spike_ctx *c, size_t ws, size_t k)
+spike_resid_fresh(const struct spike_ctx *c, size_t ws, size_t k, enum spike_basis want)
 {
 	size_t n = 0;
 
 	for (size_t i = 1; i <= k; i++) {
-		double r = spike_resid(c, ws - i * c->wb);
+		double r = spike_resid(c, ws - i * c->wb, want);
 
 		if (!isnan(r))
 			c->resid[n++] = r;
@@ -704,9 +717,10 @@ spike_phase_pop(struct spike_phase *ph, size_t cap)
 }
 
 /* Brings the residual set of ws's phase up to the last k windows before
- * ws (k never shrinks as ws grows); returns it, sorted. */
+ * ws on basis want (k never shrinks as ws grows, and the basis changes
+ * once, from recent to daily, which starts the set afresh); returns it. */
 static const struct spike_phase *
-spike_phase_sync(const struct spike_ctx *c, size_t ws, size_t k)
+spike_phase_sync(const struct spike_ctx *c, size_t ws, size_t k, enum spike_basis want)
 {
 	struct spike_phase *ph = &c->phases[ws % c->wb];
 	size_t cap = c->kmax + 1;
@@ -715,11 +729,15 @@ spike_phase_sync(const struct spike_ctx *c, size_t ws, size_t k)
 		ph->sorted = xmalloc(cap * sizeof(double));
 		ph->ring = xmalloc(cap * sizeof(double));
 		ph->ring_j = xmalloc(cap * sizeof(size_t));
-		ph->next_j = ws % c->wb;
 		ph->ready = true;
 	}
+	if (ph->basis != want) {
+		ph->n = ph->head = 0;
+		ph->next_j = ws % c->wb;
+		ph->basis = want;
+	}
 	for (; ph->next_j + c->wb <= ws; ph->next_j += c->wb) {
-		double r = spike_resid(c, ph->next_j);
+		double r = spike_resid(c, ph->next_j, want);
 
 		if (!isnan(r))
 			spike_phase_push(ph, cap, ph->next_j, r);
@@ -730,19 +748,20 @@ spike_phase_sync(const struct spike_ctx *c, size_t ws, size_t k)
 }
 
 /* The log-scale spread of the windows before ws around their own levels
- * (spike_sorted_spread); NAN with fewer than SPIKE_MIN_RESIDUALS. */
+ * on basis want (spike_sorted_spread); NAN with fewer than
+ * SPIKE_MIN_RESIDUALS. */
 static double
-spike_log_spread(const struct spike_ctx *c, size_t ws, size_t have)
+spike_log_spread(const struct spike_ctx *c, size_t ws, size_t have, enum spike_basis want)
 {
 	size_t k = have / c->wb < c->kmax ? have / c->wb : c->kmax;
 	const struct spike_phase *ph;
 
 	if (!c->phases) {
-		size_t n = spike_resid_fresh(c, ws, k);
+		size_t n = spike_resid_fresh(c, ws, k, want);
 
 		return n < SPIKE_MIN_RESIDUALS ? NAN : spike_sorted_spread(c->resid, n);
 	}
-	ph = spike_phase_sync(c, ws, k);
+	ph = spike_phase_sync(c, ws, k, want);
 	return ph->n < SPIKE_MIN_RESIDUALS ? NAN : spike_sorted_spread(ph->sorted, ph->n);
 }
 
@@ -772,7 +791,7 @@ spike_score(const struct spike_ctx *c, size_t ws, size_t have, struct spike_resu
 	mu = fmax(e.center, 0.5 * (double)c->wb / (double)have);
 	if (c->lazy && r->value <= mu)
 		return false;
-	s = spike_log_spread(c, ws, have);
+	s = spike_log_spread(c, ws, have, r->basis);
 	var = fmax(mu, isnan(s) ? e.sd * e.sd : s * (mu + 1) * s * (mu + 1));
 	r->spread = sqrt(var);
 	lp = spike_log_count_tail(r->value, mu, var);

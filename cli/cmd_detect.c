@@ -3,8 +3,10 @@
  *
  *   TIMESTAMP<TAB>VALUE<TAB>BASELINE<TAB>SCORE
  *
- * TIMESTAMP is the window's start in ISO 8601 UTC, VALUE its count (%.15g),
- * BASELINE the expected count and SCORE the z-score (both %.2f).
+ * TIMESTAMP is the start of the window's last interval (the row whose count
+ * made it a spike; with the default window, the row itself) in ISO 8601
+ * UTC, VALUE the window's count (%.15g), BASELINE the count expected in the
+ * window and SCORE the z-score (both %.2f).
  *
  * Input: a header naming the columns timestamp and value, then one row per
  * interval.  The interval is the most common gap between rows; a row counts
@@ -390,9 +392,11 @@ detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, 
 		size_t k = (size_t)((r[i].t - r[0].t + step / 2) / step);
 
 		if (i && k == (size_t)((r[prev].t - r[0].t + step / 2) / step)) {
+			char d[32];
+
 			es_error(ES_EPARSE, err, errlen,
-				 "%s:%ld: falls in the same %llds interval as line %ld", in->name,
-				 r[i].line, (long long)step, r[prev].line);
+				 "%s:%ld: falls in the same %s interval as line %ld", in->name,
+				 r[i].line, units_fmt_duration(step * 1000, d, sizeof(d)), r[prev].line);
 			free(counts);
 			return NULL;
 		}
@@ -404,36 +408,48 @@ detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, 
 
 /* ---- output --------------------------------------------------------- */
 
+struct detect_out {
+	FILE *fp;
+	int64_t step_ms;  /* the data's interval */
+};
+
 static enum es_err
 detect_print(const struct spike_result *r, void *arg)
 {
-	FILE *fp = arg;
+	const struct detect_out *o = arg;
 	char ts[WHEN_ISOLEN];
 
-	fprintf(fp, "%s\t%.15g\t%.2f\t%.2f\n", when_fmt_iso(r->start_ms / 1000, ts), r->value,
-		r->baseline, r->score);
+	fprintf(o->fp, "%s\t%.15g\t%.2f\t%.2f\n",
+		when_fmt_iso((r->end_ms - o->step_ms) / 1000, ts), r->value, r->baseline, r->score);
 	return ES_OK;
 }
 
-/* Fills in the window from the data, checks the parameters and says when
- * the series is too short to report anything. */
+/* Fills in the window from the data and checks the parameters. */
 static int
-detect_prepare(struct detect_args *a, const struct detect_input *in, int64_t step)
+detect_prepare(struct detect_args *a, int64_t step)
 {
-	char err[ES_ERRLEN], have[32], need[32];
-	int64_t span = (in->rows[in->n - 1].t - in->rows[0].t + step) * 1000;
+	char err[ES_ERRLEN];
 
 	if (!a->window_given)
 		a->p.window_ms = step * 1000;
 	if (spike_params_check(&a->p, step * 1000, err, sizeof(err)) != ES_OK)
 		return cli_usage_error("detect", "%s", err);
+	return EXIT_OK;
+}
+
+/* Says so when the series is too short for any window to be tested. */
+static void
+detect_note_short(const struct detect_args *a, const struct detect_input *in, int64_t step)
+{
+	char have[32], need[32];
+	int64_t span = (in->rows[in->n - 1].t - in->rows[0].t + step) * 1000;
+
 	if (span - a->p.window_ms < spike_need_ms(&a->p))
 		fprintf(stderr,
 			"earshot detect: note: %s covers %s, less than the %s of history needed "
 			"before the first window can be tested\n", in->name,
 			units_fmt_duration(span, have, sizeof(have)),
 			units_fmt_duration(spike_need_ms(&a->p), need, sizeof(need)));
-	return EXIT_OK;
 }
 
 static int
@@ -441,6 +457,7 @@ detect_run(struct detect_args *a, struct detect_input *in)
 {
 	char err[ES_ERRLEN];
 	struct spike_series s = { 0 };
+	struct detect_out out;
 	double *counts;
 	int64_t step;
 	int st;
@@ -452,15 +469,18 @@ detect_run(struct detect_args *a, struct detect_input *in)
 		return EXIT_OK;
 	}
 	step = detect_interval(in->rows, in->n);
-	if ((st = detect_prepare(a, in, step)) != EXIT_OK)
+	if ((st = detect_prepare(a, step)) != EXIT_OK)
 		return st;
 	if (!(counts = detect_grid(in, step, &s.n, err, sizeof(err))))
 		return fprintf(stderr, "earshot detect: %s\n", err), EXIT_FAIL;
+	detect_note_short(a, in, step);
 	s.start_ms = in->rows[0].t * 1000;
 	s.bucket_ms = step * 1000;
 	s.counts = counts;
-	st = spike_scan(&a->p, &s, detect_print, stdout, err, sizeof(err)) == ES_OK ? EXIT_OK
-										    : EXIT_FAIL;
+	out.fp = stdout;
+	out.step_ms = s.bucket_ms;
+	st = spike_scan(&a->p, &s, detect_print, &out, err, sizeof(err)) == ES_OK ? EXIT_OK
+										  : EXIT_FAIL;
 	if (st != EXIT_OK)
 		fprintf(stderr, "earshot detect: %s\n", err);
 	free(counts);
