@@ -792,7 +792,12 @@ spike_score(const struct spike_ctx *c, size_t ws, size_t have, struct spike_resu
 	if (c->lazy && r->value <= mu)
 		return false;
 	s = spike_log_spread(c, ws, have, r->basis);
-	var = fmax(mu, isnan(s) ? e.sd * e.sd : s * (mu + 1) * s * (mu + 1));
+	if (!isnan(s)) /* log(1 + X) has sd s: X has about s (1 + mu) */
+		var = fmax(mu, s * (mu + 1) * s * (mu + 1));
+	else if (mu >= SPIKE_SPREAD_MIN_LEVEL) /* too little history yet */
+		var = fmax(mu, e.sd * e.sd);
+	else /* small counts: Poisson; a week cannot show overdispersion there */
+		var = mu;
 	r->spread = sqrt(var);
 	lp = spike_log_count_tail(r->value, mu, var);
 	if (c->lazy && lp > c->log_q_thr + 1e-9)
