@@ -199,6 +199,8 @@ spike_z_from_log_tail(double lp)
 
 	if (!(lp < 0))
 		return SPIKE_Z_MIN;
+	if (lp < -1e10) /* past any real count; Newton's z * z would overflow */
+		return sqrt(-2 * lp - log(-2 * lp) - log(2 * M_PI));
 	z = lp < -0.7 ? sqrt(-2 * lp) : 0;
 	for (int i = 0; i < 200; i++) {
 		double f = spike_log_q(z) - lp;
@@ -439,7 +441,7 @@ spike_params_check(const struct spike_params *p, int64_t bucket_ms, char *err, s
 		return es_error(ES_EINVAL, err, errlen,
 				"the window (%s) must be a positive multiple of the interval (%s)", w,
 				b);
-	if (p->baseline_ms / bucket_ms < 2 * (p->window_ms / bucket_ms))
+	if (p->baseline_ms / bucket_ms / 2 < p->window_ms / bucket_ms)
 		return es_error(ES_EINVAL, err, errlen,
 				"the baseline must be at least twice the window (%s)", w);
 	if (!(p->threshold > 0) || !isfinite(p->threshold))
@@ -455,6 +457,8 @@ spike_need_ms(const struct spike_params *p)
 {
 	int64_t need = SPIKE_DAY_MS;
 
+	if (p->window_ms > p->baseline_ms / SPIKE_WARMUP_WINDOWS)
+		return p->baseline_ms; /* 24 windows would be more than the baseline */
 	if (p->window_ms > need / SPIKE_WARMUP_WINDOWS)
 		need = p->window_ms * SPIKE_WARMUP_WINDOWS;
 	return need < p->baseline_ms ? need : p->baseline_ms;
@@ -516,7 +520,7 @@ spike_prefix(const double *v, size_t n)
 
 	sum[0] = 0;
 	for (size_t i = 0; i < n; i++)
-		sum[i + 1] = sum[i] + (isfinite(v[i]) && v[i] > 0 ? v[i] : 0);
+		sum[i + 1] = sum[i] + (!(v[i] > 0) ? 0 : v[i] < SPIKE_MAX_COUNT ? v[i] : SPIKE_MAX_COUNT);
 	return sum;
 }
 
@@ -538,7 +542,7 @@ spike_ctx_init(struct spike_ctx *c, const struct spike_params *p, const struct s
 	c->resid = c->samples + SPIKE_MAX_SAMPLES;
 	c->wb = (size_t)(p->window_ms / b);
 	c->bb = (size_t)(p->baseline_ms / b);
-	c->need = (size_t)((spike_need_ms(p) + b - 1) / b);
+	c->need = (size_t)(spike_need_ms(p) / b + (spike_need_ms(p) % b != 0));
 	c->log_q_thr = spike_log_q(p->threshold);
 	c->kmax = c->bb / c->wb < SPIKE_MAX_SAMPLES ? c->bb / c->wb : SPIKE_MAX_SAMPLES;
 	if (SPIKE_DAY_MS % b == 0 && p->window_ms <= SPIKE_DAILY_MAX_WINDOW) {
@@ -630,7 +634,12 @@ spike_level(const struct spike_ctx *c, size_t ws, size_t have, struct spike_est 
 		basis = SPIKE_BASIS_RECENT;
 		n = spike_recent_samples(c, ws, have);
 	}
-	spike_estimate(c->samples, n, e);
+	if (c->sum[ws] - c->sum[ws - have] > 0) {
+		spike_estimate(c->samples, n, e);
+	} else { /* nothing in the whole history: what the estimate gives, fast */
+		e->center = e->sd = 0;
+		e->kept = n;
+	}
 	c->level[ws] = e->center;
 	c->basis[ws] = (unsigned char)basis;
 	return basis;
@@ -848,6 +857,8 @@ spike_validate(const struct spike_params *p, const struct spike_series *s, char 
 {
 	if (!s->counts && s->n)
 		return es_error(ES_EINVAL, err, errlen, "no counts");
+	if (s->bucket_ms > 0 && s->n > (uint64_t)((INT64_MAX - llabs(s->start_ms)) / s->bucket_ms))
+		return es_error(ES_EINVAL, err, errlen, "the series ends past the year 292 million");
 	if (p->share && !s->totals)
 		return es_error(ES_EINVAL, err, errlen, "share = yes needs the totals per bucket");
 	return spike_params_check(p, s->bucket_ms, err, errlen);

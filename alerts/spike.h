@@ -46,6 +46,7 @@
 #define SPIKE_WARMUP_WINDOWS 24
 #define SPIKE_MAX_SAMPLES 2048            /* baseline windows looked at, at most */
 #define SPIKE_NEVER INT64_MIN             /* last_fired_ms of a rule that never fired */
+#define SPIKE_MAX_COUNT 1e12              /* a bucket's count is taken as at most this */
 
 /* An alert rule's detection settings; the fields mirror struct conf_alert. */
 struct spike_params {
@@ -74,7 +75,9 @@ int64_t spike_need_ms(const struct spike_params *p);
  * start_ms + (i + 1) * bucket_ms).  History begins at start_ms: the caller
  * starts the series where counting began (a new rule or brand), never with
  * zeros for a time it did not watch.  totals (NULL unless share) holds all
- * mentions of the brand per bucket, counts those that the rule counts. */
+ * mentions of the brand per bucket, counts those that the rule counts.
+ * Counts that are negative or not numbers count as 0, above SPIKE_MAX_COUNT
+ * as SPIKE_MAX_COUNT. */
 struct spike_series {
 	int64_t start_ms;
 	int64_t bucket_ms;

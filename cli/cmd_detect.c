@@ -29,7 +29,10 @@
 
 #define DETECT_MAX_LINE 4096          /* bytes in one CSV line */
 #define DETECT_MAX_ROWS 20000000      /* rows in one file */
-#define DETECT_MAX_BUCKETS 50000000   /* intervals from the first row to the last */
+#define DETECT_MAX_BUCKETS 10000000   /* intervals from the first row to the last */
+#define DETECT_MAX_COUNT 1e12         /* a row's value, and --min-count */
+#define DETECT_FILL_RATIO 1000        /* intervals per row, at most, beyond... */
+#define DETECT_SLACK 100000           /* ...this many */
 
 struct detect_row {
 	int64_t t;   /* Unix seconds */
@@ -94,8 +97,9 @@ detect_option(struct detect_args *a, int c, const char *val)
 		a->p.threshold = x;
 		return st;
 	case 'm':
-		if ((st = detect_number("--min-count", val, &x)) == EXIT_OK && x != floor(x))
-			return cli_usage_error("detect", "--min-count must be a whole number");
+		if ((st = detect_number("--min-count", val, &x)) == EXIT_OK &&
+		    (x != floor(x) || x > DETECT_MAX_COUNT))
+			return cli_usage_error("detect", "--min-count must be a whole number up to 1e12");
 		a->p.min_count = (int64_t)x;
 		return st;
 	default:
@@ -264,10 +268,11 @@ detect_row(struct detect_input *in, char *line, long lineno, char *err, size_t e
 				"ISO 8601)", in->name, lineno, f[0]);
 	errno = 0;
 	row.v = strtod(f[1], &end);
-	if (end == f[1] || *end || errno || !isfinite(row.v) || row.v < 0)
+	if (end == f[1] || *end || errno || !isfinite(row.v) || row.v < 0 ||
+	    row.v > DETECT_MAX_COUNT)
 		return es_error(ES_EPARSE, err, errlen,
-				"%s:%ld: bad value '%.64s' (expected a count, 0 or more)", in->name,
-				lineno, f[1]);
+				"%s:%ld: bad value '%.64s' (expected a count from 0 to 1e12)",
+				in->name, lineno, f[1]);
 	if (in->n == DETECT_MAX_ROWS)
 		return es_error(ES_ETOOBIG, err, errlen, "%s:%ld: more than %d rows", in->name,
 				lineno, DETECT_MAX_ROWS);
@@ -372,6 +377,27 @@ detect_sort(struct detect_input *in, char *err, size_t errlen)
 	return ES_OK;
 }
 
+/* Refuses a span of nb intervals that the rows cannot plausibly fill (a
+ * mistyped year makes millions of empty intervals), naming the largest gap. */
+static enum es_err
+detect_check_span(const struct detect_input *in, int64_t step, int64_t nb, char *err,
+		  size_t errlen)
+{
+	size_t gap = 1;
+	char d[32];
+
+	if (nb <= DETECT_MAX_BUCKETS && nb <= DETECT_FILL_RATIO * (int64_t)in->n + DETECT_SLACK)
+		return ES_OK;
+	for (size_t i = 2; i < in->n; i++)
+		if (in->rows[i].t - in->rows[i - 1].t > in->rows[gap].t - in->rows[gap - 1].t)
+			gap = i;
+	return es_error(ES_ETOOBIG, err, errlen,
+			"%s:%ld: %lld intervals of %s after line %ld; the rows fill too little "
+			"of their span (is a timestamp wrong?)", in->name, in->rows[gap].line,
+			(long long)((in->rows[gap].t - in->rows[gap - 1].t) / step),
+			units_fmt_duration(step * 1000, d, sizeof(d)), in->rows[gap - 1].line);
+}
+
 /* Lays the sorted rows on the grid of step seconds from the first row. */
 static double *
 detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, size_t errlen)
@@ -381,11 +407,8 @@ detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, 
 	double *counts;
 	size_t prev = 0;
 
-	if (last >= DETECT_MAX_BUCKETS) {
-		es_error(ES_ETOOBIG, err, errlen, "%s:%ld: more than %d intervals after line %ld",
-			 in->name, r[in->n - 1].line, DETECT_MAX_BUCKETS, r[0].line);
+	if (detect_check_span(in, step, last + 1, err, errlen) != ES_OK)
 		return NULL;
-	}
 	*nb = (size_t)last + 1;
 	counts = xcalloc(*nb, sizeof(*counts));
 	for (size_t i = 0; i < in->n; i++) {
@@ -405,8 +428,6 @@ detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, 
 	}
 	return counts;
 }
-
-/* ---- output --------------------------------------------------------- */
 
 struct detect_out {
 	FILE *fp;

@@ -755,11 +755,14 @@ test_detect_malformed(void)
 	detect_fails("spikes/bad_timestamp.csv",
 		     "5: bad timestamp '2026-01-05 0300:00' (expected YYYY-MM-DD HH:MM:SS or "
 		     "ISO 8601)");
-	detect_fails("spikes/bad_value.csv", "3: bad value '-2' (expected a count, 0 or more)");
+	detect_fails("spikes/bad_value.csv", "3: bad value '-2' (expected a count from 0 to 1e12)");
 	detect_fails("spikes/short_row.csv", "3: expected 2 fields, found 1");
 	detect_fails("spikes/duplicate_timestamp.csv", "5: the timestamp of line 3 again");
 	detect_fails("spikes/same_interval.csv", "6: falls in the same 1h interval as line 5");
 	detect_fails("spikes/unclosed_quote.csv", "2: unclosed quote");
+	detect_fails("spikes/mistyped_year.csv",
+		     "2: 8765812 intervals of 1h after line 22; the rows fill too little of "
+		     "their span (is a timestamp wrong?)");
 	T_EQ_INT(detect("", &out, &err, NULL, NULL, NULL), 1);
 	T_EQ_STR(err, "earshot detect: stdin: empty (expected the header timestamp,value)\n");
 	free(out), free(err);
