@@ -25,7 +25,6 @@
 #define SPIKE_Z95 1.6448536269514722   /* the normal's 95th percentile */
 #define SPIKE_LEVEL_MIN_WINDOWS 2      /* history a window needs to have a level */
 #define SPIKE_MIN_RESIDUALS 8          /* fewer: spread from the level's samples */
-#define SPIKE_SPREAD_MIN_LEVEL 10.0    /* windows below: no log-scale residual */
 
 /* ---- tail probabilities --------------------------------------------- */
 
@@ -462,6 +461,26 @@ spike_need_ms(const struct spike_params *p)
 	if (p->window_ms > need / SPIKE_WARMUP_WINDOWS)
 		need = p->window_ms * SPIKE_WARMUP_WINDOWS;
 	return need < p->baseline_ms ? need : p->baseline_ms;
+}
+
+int64_t
+spike_bucket_ms(const struct spike_params *p)
+{
+	int64_t a = p->window_ms, b = SPIKE_DAILY_BAND_MS;
+
+	while (b) {
+		int64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+int64_t
+spike_span_ms(const struct spike_params *p)
+{
+	return p->window_ms + p->baseline_ms;
 }
 
 const char *

@@ -3,30 +3,40 @@
  * Pure: no SQLite, no network, no clock.  The caller counts mentions into
  * equal buckets and says what "now" is; the same code serves the daemon
  * (spike_check on the buckets of one rule), `earshot backtest` and
- * `earshot detect` (spike_scan over a whole series).
+ * `earshot detect` (spike_scan over a whole series), and a scan reports
+ * exactly what spike_check, called at every bucket, would have.
  *
  * The test, for the window [now - window, now):
  *  - value: the count in the window.
- *  - baseline: what the window usually holds, from the history before the
- *    window, at most `baseline` long.  With at least SPIKE_DAILY_MIN_DAYS
- *    days of history (and a window of at most 6h on a grid that divides a
- *    day), the samples are the windows at the same time of day on earlier
- *    days, each within SPIKE_DAILY_BAND_MS either side; otherwise the
- *    windows just before.  The level is a sigma-clipped mean of those
- *    samples (start at the median, drop what lies beyond 3 robust standard
- *    deviations, repeat), so earlier spikes do not raise it; the spread is
- *    the standard deviation of the samples kept.
+ *  - baseline (the level): what the window usually holds, from the history
+ *    before it, at most `baseline` long.  With SPIKE_DAILY_MIN_DAYS days of
+ *    history (and a window of at most 6h on a grid that divides a day) the
+ *    samples are the windows at the same time of day on earlier days, each
+ *    within SPIKE_DAILY_BAND_MS either side; otherwise the windows just
+ *    before.  The level is a sigma-clipped mean of the samples (start at
+ *    their median and MAD, keep what lies within 3 standard deviations,
+ *    repeat), so earlier spikes do not raise it.
+ *  - spread: how far counts stray from their level, measured on the
+ *    windows of the baseline, each against its own level (the same basis):
+ *    the robust standard deviation of log(1 + count) - log(1 + level), the
+ *    larger of the MAD's and the one the 95th percentile implies, so a
+ *    bursty series is judged by its own upper tail; a spread s on that
+ *    scale is a variance of (s (1 + level))^2 on counts.  Windows whose
+ *    level is below SPIKE_SPREAD_MIN_LEVEL take no part (small counts are
+ *    too skewed for it), and a series that never reaches it is judged as
+ *    Poisson: a week of small counts cannot show overdispersion.
  *  - score: the upper tail probability of the value under a negative
- *    binomial with that mean and variance (Poisson when the spread is not
- *    above Poisson's), as a one-sided normal z-score.  The variance is never
- *    below the mean, and the mean never below half a mention per baseline,
- *    so a flat or empty baseline still gives a finite, honest test: 6
- *    against a Poisson mean of 0.5 scores 4.19; 2 against 0.5 scores 1.34.
- *  - it fires when score >= threshold and value >= min_count (and, with
- *    share, the share test passes too), unless the last firing was less
- *    than cooldown ago.
- *  - no firing before SPIKE_WARMING ends: history of at least
- *    min(baseline, max(1 day, 24 windows)).
+ *    binomial with that mean and variance (Poisson when the variance is
+ *    not above the mean), as a one-sided normal z-score.  The variance is
+ *    never below the mean, and the mean never below half a mention per
+ *    baseline, so a flat or empty baseline still gives a finite, honest
+ *    test: 6 against a Poisson mean of 0.5 scores 4.19; 2 scores 1.34.
+ *  - it fires when value > baseline, score >= threshold and value >=
+ *    min_count (and, with share, the share test passes too), unless the
+ *    last firing was less than cooldown ago.
+ *  - nothing fires before the rule has history of at least
+ *    min(baseline, max(1 day, 24 windows)): SPIKE_WARMING says how much it
+ *    has and needs.
  *
  * Times are Unix milliseconds; buckets are half-open intervals. */
 #ifndef ES_SPIKE_H
@@ -47,6 +57,7 @@
 #define SPIKE_MAX_SAMPLES 2048            /* baseline windows looked at, at most */
 #define SPIKE_NEVER INT64_MIN             /* last_fired_ms of a rule that never fired */
 #define SPIKE_MAX_COUNT 1e12              /* a bucket's count is taken as at most this */
+#define SPIKE_SPREAD_MIN_LEVEL 10.0       /* windows below it: no log-scale spread */
 
 /* An alert rule's detection settings; the fields mirror struct conf_alert. */
 struct spike_params {
@@ -55,7 +66,10 @@ struct spike_params {
 	double threshold;   /* z-score */
 	int64_t min_count;
 	int64_t cooldown_ms;
-	bool share;         /* also require the negative share to rise */
+	bool share;         /* also require the negative share to rise:
+			     * counts are the rule's mentions, totals all of the
+			     * brand's, and a window fires only when both tests pass,
+			     * so a launch that doubles all volume does not */
 };
 
 /* Fills p with the [alert] defaults of the feeds.conf options table. */
@@ -70,6 +84,15 @@ enum es_err spike_params_check(const struct spike_params *p, int64_t bucket_ms, 
 			       size_t errlen);
 /* The history a rule needs before it may fire, in ms. */
 int64_t spike_need_ms(const struct spike_params *p);
+/* The bucket width to count a rule's mentions in: the largest that divides
+ * both the window and an hour, so that windows and the same time of day on
+ * earlier days fall on whole buckets (1h for a 1h or 1d window, 30m for
+ * 90m, 5m for 5m).  p->window_ms must be positive. */
+int64_t spike_bucket_ms(const struct spike_params *p);
+/* How far back spike_check looks from now: window plus baseline, in ms.
+ * The daemon loads the buckets of [now - span, now), or from where counting
+ * began if that is later. */
+int64_t spike_span_ms(const struct spike_params *p);
 
 /* Counts per bucket.  counts[i] is the count in [start_ms + i * bucket_ms,
  * start_ms + (i + 1) * bucket_ms).  History begins at start_ms: the caller

@@ -249,6 +249,17 @@ test_params(void)
 	p.window_ms = HOUR_MS;
 	p.baseline_ms = 12 * HOUR_MS;
 	T_EQ_INT(spike_need_ms(&p), 12 * HOUR_MS);
+	/* buckets that put windows and earlier days on whole buckets */
+	T_EQ_INT(spike_bucket_ms(&p), HOUR_MS);
+	T_EQ_INT(spike_span_ms(&p), 13 * HOUR_MS);
+	p.window_ms = 90 * 60000;
+	T_EQ_INT(spike_bucket_ms(&p), 30 * 60000);
+	p.window_ms = 5 * 60000;
+	T_EQ_INT(spike_bucket_ms(&p), 5 * 60000);
+	p.window_ms = DAY_MS;
+	T_EQ_INT(spike_bucket_ms(&p), HOUR_MS);
+	p.window_ms = 7 * 60000;
+	T_EQ_INT(spike_bucket_ms(&p), 60000);
 }
 
 static void
