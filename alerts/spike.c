@@ -18,13 +18,13 @@
 #define SPIKE_EPS 1e-15
 #define SPIKE_TINY 1e-300
 #define SPIKE_MAX_ITER 100000
-#define SPIKE_CLIP 3.0          /* sigma-clipping bound, in standard deviations */
+#define SPIKE_CLIP 3.0 /* sigma-clipping bound, in standard deviations */
 #define SPIKE_CLIP_ROUNDS 5
 #define SPIKE_MAD_SCALE 1.482602218505602 /* MAD to standard deviation (normal) */
 #define SPIKE_DAILY_MAX_WINDOW (SPIKE_DAY_MS / 4)
-#define SPIKE_Z95 1.6448536269514722   /* the normal's 95th percentile */
-#define SPIKE_LEVEL_MIN_WINDOWS 2      /* history a window needs to have a level */
-#define SPIKE_MIN_RESIDUALS 8          /* fewer: spread from the level's samples */
+#define SPIKE_Z95 1.6448536269514722 /* the normal's 95th percentile */
+#define SPIKE_LEVEL_MIN_WINDOWS 2    /* history a window needs to have a level */
+#define SPIKE_MIN_RESIDUALS 8        /* fewer: spread from the level's samples */
 
 /* ---- tail probabilities --------------------------------------------- */
 
@@ -306,9 +306,9 @@ spike_sorted_dev(const double *v, size_t n, double med, size_t split, size_t k)
 		else if (i > 0 && j < nhi && SPIKE_DEV_LO(i - 1) > SPIKE_DEV_HI(j))
 			hi = i - 1;
 		else
-			return i == 0 ? SPIKE_DEV_HI(j - 1)
+			return i == 0   ? SPIKE_DEV_HI(j - 1)
 			       : j == 0 ? SPIKE_DEV_LO(i - 1)
-					: fmax(SPIKE_DEV_LO(i - 1), SPIKE_DEV_HI(j - 1));
+			                : fmax(SPIKE_DEV_LO(i - 1), SPIKE_DEV_HI(j - 1));
 	}
 }
 
@@ -438,16 +438,16 @@ spike_params_check(const struct spike_params *p, int64_t bucket_ms, char *err, s
 	units_fmt_duration(bucket_ms, b, sizeof(b));
 	if (p->window_ms <= 0 || p->window_ms % bucket_ms != 0)
 		return es_error(ES_EINVAL, err, errlen,
-				"the window (%s) must be a positive multiple of the interval (%s)", w,
-				b);
+		                "the window (%s) must be a positive multiple of the interval (%s)",
+		                w, b);
 	if (p->baseline_ms / bucket_ms / 2 < p->window_ms / bucket_ms)
 		return es_error(ES_EINVAL, err, errlen,
-				"the baseline must be at least twice the window (%s)", w);
+		                "the baseline must be at least twice the window (%s)", w);
 	if (!(p->threshold > 0) || !isfinite(p->threshold))
 		return es_error(ES_EINVAL, err, errlen, "the threshold must be a positive number");
 	if (p->min_count < 0 || p->cooldown_ms < 0)
 		return es_error(ES_EINVAL, err, errlen,
-				"min_count and cooldown must not be negative");
+		                "min_count and cooldown must not be negative");
 	return ES_OK;
 }
 
@@ -486,7 +486,7 @@ spike_span_ms(const struct spike_params *p)
 const char *
 spike_state_name(enum spike_state st)
 {
-	static const char *const names[] = { "warming", "quiet", "fire", "held" };
+	static const char *const names[] = {"warming", "quiet", "fire", "held"};
 
 	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
 }
@@ -494,7 +494,7 @@ spike_state_name(enum spike_state st)
 const char *
 spike_basis_name(enum spike_basis b)
 {
-	static const char *const names[] = { "none", "recent", "daily" };
+	static const char *const names[] = {"none", "recent", "daily"};
 
 	return (unsigned)b < sizeof(names) / sizeof(names[0]) ? names[b] : "?";
 }
@@ -505,9 +505,9 @@ spike_basis_name(enum spike_basis b)
  * offset modulo the window, kept sorted, with a ring in time order so the
  * oldest can be dropped as the window slides. */
 struct spike_phase {
-	double *sorted;     /* n values, ascending */
-	double *ring;       /* the same values in time order, from head */
-	size_t *ring_j;     /* and the window start of each */
+	double *sorted; /* n values, ascending */
+	double *ring;   /* the same values in time order, from head */
+	size_t *ring_j; /* and the window start of each */
 	size_t n, head, next_j;
 	enum spike_basis basis; /* of the residuals held; NONE until first use */
 	bool ready;
@@ -517,19 +517,19 @@ struct spike_phase {
 struct spike_ctx {
 	const struct spike_params *p;
 	const struct spike_series *s;
-	double *sum;        /* prefix sums of counts: sum[i] = counts[0..i) */
-	double *tot;        /* prefix sums of totals, or NULL */
-	double *level;      /* per window start: its level, NAN until computed */
-	unsigned char *basis; /* and the basis of that level */
-	double *samples;    /* SPIKE_MAX_SAMPLES: baseline windows */
-	double *resid;      /* SPIKE_MAX_SAMPLES: residuals */
-	size_t wb, bb, need; /* window, baseline and warm-up */
-	size_t dayb;        /* buckets per day; 0: no daily samples */
-	size_t band;        /* daily band, in windows either side */
-	double log_q_thr;   /* log Q(threshold): tails above it cannot fire */
-	bool lazy;          /* scanning: skip work that cannot change a firing */
+	double *sum;                /* prefix sums of counts: sum[i] = counts[0..i) */
+	double *tot;                /* prefix sums of totals, or NULL */
+	double *level;              /* per window start: its level, NAN until computed */
+	unsigned char *basis;       /* and the basis of that level */
+	double *samples;            /* SPIKE_MAX_SAMPLES: baseline windows */
+	double *resid;              /* SPIKE_MAX_SAMPLES: residuals */
+	size_t wb, bb, need;        /* window, baseline and warm-up */
+	size_t dayb;                /* buckets per day; 0: no daily samples */
+	size_t band;                /* daily band, in windows either side */
+	double log_q_thr;           /* log Q(threshold): tails above it cannot fire */
+	bool lazy;                  /* scanning: skip work that cannot change a firing */
 	struct spike_phase *phases; /* scanning: wb sorted residual sets */
-	size_t kmax;        /* residuals per set, at most */
+	size_t kmax;                /* residuals per set, at most */
 };
 
 static double *
@@ -539,7 +539,9 @@ spike_prefix(const double *v, size_t n)
 
 	sum[0] = 0;
 	for (size_t i = 0; i < n; i++)
-		sum[i + 1] = sum[i] + (!(v[i] > 0) ? 0 : v[i] < SPIKE_MAX_COUNT ? v[i] : SPIKE_MAX_COUNT);
+		sum[i + 1] = sum[i] + (!(v[i] > 0)              ? 0
+		                       : v[i] < SPIKE_MAX_COUNT ? v[i]
+		                                                : SPIKE_MAX_COUNT);
 	return sum;
 }
 
@@ -703,7 +705,7 @@ spike_sorted_spread(const double *v, size_t n)
 	double med = spike_sorted_median(v, n);
 
 	return fmax(SPIKE_MAD_SCALE * spike_sorted_mad(v, n, med),
-		    (v[(n - 1) * 19 / 20] - med) / SPIKE_Z95);
+	            (v[(n - 1) * 19 / 20] - med) / SPIKE_Z95);
 }
 
 /* Residuals of the last k windows before ws, sorted, computed afresh. */
@@ -866,18 +868,18 @@ spike_eval(const struct spike_ctx *c, size_t iend, int64_t last_fired, struct sp
 	       (!c->tot || r->share_score >= p->threshold);
 	if (fire)
 		r->state = last_fired != SPIKE_NEVER && r->end_ms - last_fired < p->cooldown_ms
-				   ? SPIKE_HELD
-				   : SPIKE_FIRE;
+		                   ? SPIKE_HELD
+		                   : SPIKE_FIRE;
 }
 
 static enum es_err
-spike_validate(const struct spike_params *p, const struct spike_series *s, char *err,
-	       size_t errlen)
+spike_validate(const struct spike_params *p, const struct spike_series *s, char *err, size_t errlen)
 {
 	if (!s->counts && s->n)
 		return es_error(ES_EINVAL, err, errlen, "no counts");
 	if (s->bucket_ms > 0 && s->n > (uint64_t)((INT64_MAX - llabs(s->start_ms)) / s->bucket_ms))
-		return es_error(ES_EINVAL, err, errlen, "the series ends past the year 292 million");
+		return es_error(ES_EINVAL, err, errlen,
+		                "the series ends past the year 292 million");
 	if (p->share && !s->totals)
 		return es_error(ES_EINVAL, err, errlen, "share = yes needs the totals per bucket");
 	return spike_params_check(p, s->bucket_ms, err, errlen);
@@ -885,7 +887,7 @@ spike_validate(const struct spike_params *p, const struct spike_series *s, char 
 
 enum es_err
 spike_check(const struct spike_params *p, const struct spike_series *s, int64_t now_ms,
-	    int64_t last_fired_ms, struct spike_result *r, char *err, size_t errlen)
+            int64_t last_fired_ms, struct spike_result *r, char *err, size_t errlen)
 {
 	struct spike_ctx c;
 	enum es_err rc;
@@ -895,7 +897,7 @@ spike_check(const struct spike_params *p, const struct spike_series *s, int64_t 
 		return rc;
 	if (off < p->window_ms || off % s->bucket_ms != 0 || off / s->bucket_ms > (int64_t)s->n)
 		return es_error(ES_EINVAL, err, errlen,
-				"now is not the end of a whole window inside the series");
+		                "now is not the end of a whole window inside the series");
 	spike_ctx_init(&c, p, s);
 	spike_eval(&c, (size_t)(off / s->bucket_ms), last_fired_ms, r);
 	spike_ctx_reset(&c);
@@ -904,7 +906,7 @@ spike_check(const struct spike_params *p, const struct spike_series *s, int64_t 
 
 enum es_err
 spike_scan(const struct spike_params *p, const struct spike_series *s, spike_fn fn, void *arg,
-	   char *err, size_t errlen)
+           char *err, size_t errlen)
 {
 	struct spike_ctx c;
 	struct spike_result r;

@@ -50,26 +50,26 @@
 #include "core/err.h"
 
 #define SPIKE_DAY_MS 86400000LL
-#define SPIKE_DAILY_MIN_DAYS 3            /* days of history before daily samples */
-#define SPIKE_DAILY_BAND_MS 3600000LL     /* same time of day, +- this */
-#define SPIKE_DAILY_MIN_SAMPLES 9         /* fewer daily samples: use recent windows */
+#define SPIKE_DAILY_MIN_DAYS 3        /* days of history before daily samples */
+#define SPIKE_DAILY_BAND_MS 3600000LL /* same time of day, +- this */
+#define SPIKE_DAILY_MIN_SAMPLES 9     /* fewer daily samples: use recent windows */
 #define SPIKE_WARMUP_WINDOWS 24
-#define SPIKE_MAX_SAMPLES 2048            /* baseline windows looked at, at most */
-#define SPIKE_NEVER INT64_MIN             /* last_fired_ms of a rule that never fired */
-#define SPIKE_MAX_COUNT 1e12              /* a bucket's count is taken as at most this */
-#define SPIKE_SPREAD_MIN_LEVEL 10.0       /* windows below it: no log-scale spread */
+#define SPIKE_MAX_SAMPLES 2048      /* baseline windows looked at, at most */
+#define SPIKE_NEVER INT64_MIN       /* last_fired_ms of a rule that never fired */
+#define SPIKE_MAX_COUNT 1e12        /* a bucket's count is taken as at most this */
+#define SPIKE_SPREAD_MIN_LEVEL 10.0 /* windows below it: no log-scale spread */
 
 /* An alert rule's detection settings; the fields mirror struct conf_alert. */
 struct spike_params {
 	int64_t window_ms;
 	int64_t baseline_ms;
-	double threshold;   /* z-score */
+	double threshold; /* z-score */
 	int64_t min_count;
 	int64_t cooldown_ms;
-	bool share;         /* also require the negative share to rise:
-			     * counts are the rule's mentions, totals all of the
-			     * brand's, and a window fires only when both tests pass,
-			     * so a launch that doubles all volume does not */
+	/* Also require the negative share to rise: counts are the rule's
+	 * mentions, totals all of the brand's, and a window fires only when
+	 * both tests pass, so a launch that doubles all volume does not. */
+	bool share;
 };
 
 /* Fills p with the [alert] defaults of the feeds.conf options table. */
@@ -81,7 +81,7 @@ void spike_params_from_conf(struct spike_params *p, const struct conf_alert *a);
  * finite threshold, no negative count or cooldown.  ES_EINVAL with a
  * message otherwise. */
 enum es_err spike_params_check(const struct spike_params *p, int64_t bucket_ms, char *err,
-			       size_t errlen);
+                               size_t errlen);
 /* The history a rule needs before it may fire, in ms. */
 int64_t spike_need_ms(const struct spike_params *p);
 /* The bucket width to count a rule's mentions in: the largest that divides
@@ -110,10 +110,10 @@ struct spike_series {
 };
 
 enum spike_state {
-	SPIKE_WARMING,  /* not enough history yet: have_ms < need_ms */
-	SPIKE_QUIET,    /* nothing unusual */
-	SPIKE_FIRE,     /* a spike: raise an alert */
-	SPIKE_HELD,     /* a spike inside the cooldown of the last firing */
+	SPIKE_WARMING, /* not enough history yet: have_ms < need_ms */
+	SPIKE_QUIET,   /* nothing unusual */
+	SPIKE_FIRE,    /* a spike: raise an alert */
+	SPIKE_HELD,    /* a spike inside the cooldown of the last firing */
 };
 
 enum spike_basis {
@@ -126,25 +126,24 @@ struct spike_result {
 	enum spike_state state;
 	enum spike_basis basis;
 	int64_t start_ms, end_ms; /* the window */
-	double value;       /* count in the window */
-	double baseline;    /* expected count in the window (NAN while warming) */
-	double spread;      /* standard deviation of that expectation's samples */
-	double score;       /* z-score of value against baseline (NAN while warming) */
-	size_t nsamples;    /* baseline windows that were kept */
-	double share;       /* share only: counts/totals in the window, else NAN */
-	double base_share;  /* share only: the same over the baseline, else NAN */
-	double share_score; /* share only: spike_share_z(), else NAN */
-	int64_t have_ms;    /* history before the window (at most the baseline) */
-	int64_t need_ms;    /* history needed before firing */
+	double value;             /* count in the window */
+	double baseline;          /* expected count in the window (NAN while warming) */
+	double spread;            /* standard deviation of that expectation's samples */
+	double score;             /* z-score of value against baseline (NAN while warming) */
+	size_t nsamples;          /* baseline windows that were kept */
+	double share;             /* share only: counts/totals in the window, else NAN */
+	double base_share;        /* share only: the same over the baseline, else NAN */
+	double share_score;       /* share only: spike_share_z(), else NAN */
+	int64_t have_ms;          /* history before the window (at most the baseline) */
+	int64_t need_ms;          /* history needed before firing */
 };
 
 /* Tests the window that ends at now_ms, which must be on the series' grid
  * with the whole window inside the series.  last_fired_ms is when the rule
  * last fired (SPIKE_NEVER if it did not), for the cooldown.  Fills *r;
  * ES_EINVAL with a message for bad parameters or a bad now_ms. */
-enum es_err spike_check(const struct spike_params *p, const struct spike_series *s,
-			int64_t now_ms, int64_t last_fired_ms, struct spike_result *r, char *err,
-			size_t errlen);
+enum es_err spike_check(const struct spike_params *p, const struct spike_series *s, int64_t now_ms,
+                        int64_t last_fired_ms, struct spike_result *r, char *err, size_t errlen);
 
 /* Called by spike_scan for each firing; a return other than ES_OK stops the
  * scan and is returned by it. */
@@ -155,7 +154,7 @@ typedef enum es_err (*spike_fn)(const struct spike_result *r, void *arg);
  * and calls fn for every SPIKE_FIRE in time order.  Returns ES_OK,
  * ES_EINVAL for bad parameters, or what fn returned. */
 enum es_err spike_scan(const struct spike_params *p, const struct spike_series *s, spike_fn fn,
-		       void *arg, char *err, size_t errlen);
+                       void *arg, char *err, size_t errlen);
 
 /* The one-sided z-score of a count x against a count distribution with
  * mean mu > 0 and variance var: Poisson when var <= mu, else negative

@@ -27,21 +27,21 @@
 #include "core/when.h"
 #include "core/xalloc.h"
 
-#define DETECT_MAX_LINE 4096          /* bytes in one CSV line */
-#define DETECT_MAX_ROWS 20000000      /* rows in one file */
-#define DETECT_MAX_BUCKETS 10000000   /* intervals from the first row to the last */
-#define DETECT_MAX_COUNT 1e12         /* a row's value, and --min-count */
-#define DETECT_FILL_RATIO 1000        /* intervals per row, at most, beyond... */
-#define DETECT_SLACK 100000           /* ...this many */
+#define DETECT_MAX_LINE 4096        /* bytes in one CSV line */
+#define DETECT_MAX_ROWS 20000000    /* rows in one file */
+#define DETECT_MAX_BUCKETS 10000000 /* intervals from the first row to the last */
+#define DETECT_MAX_COUNT 1e12       /* a row's value, and --min-count */
+#define DETECT_FILL_RATIO 1000      /* intervals per row, at most, beyond... */
+#define DETECT_SLACK 100000         /* ...this many */
 
 struct detect_row {
-	int64_t t;   /* Unix seconds */
+	int64_t t; /* Unix seconds */
 	double v;
 	long line;
 };
 
 struct detect_input {
-	const char *name;      /* for messages: the path, or "stdin" */
+	const char *name; /* for messages: the path, or "stdin" */
 	struct detect_row *rows;
 	size_t n, cap;
 	bool unsorted;
@@ -52,7 +52,7 @@ struct detect_input {
 struct detect_args {
 	struct spike_params p;
 	bool window_given;
-	const char *path;      /* NULL or "-": stdin */
+	const char *path; /* NULL or "-": stdin */
 };
 
 static int
@@ -60,7 +60,7 @@ detect_duration(const char *opt, const char *val, int64_t *ms)
 {
 	if (units_parse_duration(val, ms) != ES_OK || *ms < 0)
 		return cli_usage_error("detect", "%s: bad duration '%s' (e.g. 5m, 1h, 7d)", opt,
-				       val);
+		                       val);
 	return EXIT_OK;
 }
 
@@ -84,13 +84,9 @@ detect_option(struct detect_args *a, int c, const char *val)
 	int st;
 
 	switch (c) {
-	case 'w':
-		a->window_given = true;
-		return detect_duration("--window", val, &a->p.window_ms);
-	case 'b':
-		return detect_duration("--baseline", val, &a->p.baseline_ms);
-	case 'c':
-		return detect_duration("--cooldown", val, &a->p.cooldown_ms);
+	case 'w': a->window_given = true; return detect_duration("--window", val, &a->p.window_ms);
+	case 'b': return detect_duration("--baseline", val, &a->p.baseline_ms);
+	case 'c': return detect_duration("--cooldown", val, &a->p.cooldown_ms);
 	case 't':
 		if ((st = detect_number("--threshold", val, &x)) == EXIT_OK && x == 0)
 			return cli_usage_error("detect", "--threshold must be above 0");
@@ -99,11 +95,11 @@ detect_option(struct detect_args *a, int c, const char *val)
 	case 'm':
 		if ((st = detect_number("--min-count", val, &x)) == EXIT_OK &&
 		    (x != floor(x) || x > DETECT_MAX_COUNT))
-			return cli_usage_error("detect", "--min-count must be a whole number up to 1e12");
+			return cli_usage_error("detect",
+			                       "--min-count must be a whole number up to 1e12");
 		a->p.min_count = (int64_t)x;
 		return st;
-	default:
-		return EXIT_USAGE;
+	default: return EXIT_USAGE;
 	}
 }
 
@@ -111,12 +107,12 @@ static int
 detect_parse_args(struct detect_args *a, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "window", required_argument, NULL, 'w' },
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ "min-count", required_argument, NULL, 'm' },
-		{ "cooldown", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
+	        {"window", required_argument, NULL, 'w'},
+	        {"baseline", required_argument, NULL, 'b'},
+	        {"threshold", required_argument, NULL, 't'},
+	        {"min-count", required_argument, NULL, 'm'},
+	        {"cooldown", required_argument, NULL, 'c'},
+	        {NULL, 0, NULL, 0},
 	};
 	int c, st;
 
@@ -253,7 +249,7 @@ detect_is_header(char *line)
 static enum es_err
 detect_row(struct detect_input *in, char *line, long lineno, char *err, size_t errlen)
 {
-	struct detect_row row = { .line = lineno };
+	struct detect_row row = {.line = lineno};
 	char *f[3], *end;
 	int nf = detect_split(line, f, 3);
 
@@ -261,24 +257,25 @@ detect_row(struct detect_input *in, char *line, long lineno, char *err, size_t e
 		return es_error(ES_EPARSE, err, errlen, "%s:%ld: unclosed quote", in->name, lineno);
 	if (nf != 2)
 		return es_error(ES_EPARSE, err, errlen, "%s:%ld: expected 2 fields, found %d",
-				in->name, lineno, nf);
+		                in->name, lineno, nf);
 	if (detect_parse_time(f[0], &row.t) != ES_OK)
 		return es_error(ES_EPARSE, err, errlen,
-				"%s:%ld: bad timestamp '%.64s' (expected YYYY-MM-DD HH:MM:SS or "
-				"ISO 8601)", in->name, lineno, f[0]);
+		                "%s:%ld: bad timestamp '%.64s' (expected YYYY-MM-DD HH:MM:SS or "
+		                "ISO 8601)",
+		                in->name, lineno, f[0]);
 	errno = 0;
 	row.v = strtod(f[1], &end);
 	if (end == f[1] || *end || errno || !isfinite(row.v) || row.v < 0 ||
 	    row.v > DETECT_MAX_COUNT)
 		return es_error(ES_EPARSE, err, errlen,
-				"%s:%ld: bad value '%.64s' (expected a count from 0 to 1e12)",
-				in->name, lineno, f[1]);
+		                "%s:%ld: bad value '%.64s' (expected a count from 0 to 1e12)",
+		                in->name, lineno, f[1]);
 	if (in->n == DETECT_MAX_ROWS)
 		return es_error(ES_ETOOBIG, err, errlen, "%s:%ld: more than %d rows", in->name,
-				lineno, DETECT_MAX_ROWS);
+		                lineno, DETECT_MAX_ROWS);
 	if (in->n == in->cap)
 		in->rows = xreallocarray(in->rows, in->cap = in->cap ? 2 * in->cap : 1024,
-					 sizeof(*in->rows));
+		                         sizeof(*in->rows));
 	if (in->n && row.t < in->rows[in->n - 1].t)
 		in->unsorted = true;
 	in->rows[in->n++] = row;
@@ -306,10 +303,11 @@ detect_read(struct detect_input *in, FILE *fp, char *err, size_t errlen)
 			s += 3;
 		if (len > DETECT_MAX_LINE)
 			rc = es_error(ES_ETOOBIG, err, errlen, "%s:%ld: line longer than %d bytes",
-				      in->name, lineno, DETECT_MAX_LINE);
+			              in->name, lineno, DETECT_MAX_LINE);
 		else if (!header && !(header = detect_is_header(s)))
 			rc = es_error(ES_EPARSE, err, errlen,
-				      "%s:%ld: expected the header timestamp,value", in->name, lineno);
+			              "%s:%ld: expected the header timestamp,value", in->name,
+			              lineno);
 		else if (lineno > 1 && *s)
 			rc = detect_row(in, s, lineno, err, errlen);
 	}
@@ -317,8 +315,8 @@ detect_read(struct detect_input *in, FILE *fp, char *err, size_t errlen)
 	if (rc == ES_OK && ferror(fp))
 		rc = es_error(ES_EIO, err, errlen, "%s: %s", in->name, strerror(errno));
 	if (rc == ES_OK && !header)
-		rc = es_error(ES_EPARSE, err, errlen, "%s: empty (expected the header timestamp,value)",
-			      in->name);
+		rc = es_error(ES_EPARSE, err, errlen,
+		              "%s: empty (expected the header timestamp,value)", in->name);
 	return rc;
 }
 
@@ -372,16 +370,16 @@ detect_sort(struct detect_input *in, char *err, size_t errlen)
 		qsort(in->rows, in->n, sizeof(*in->rows), detect_cmp_row);
 	for (size_t i = 1; i < in->n; i++)
 		if (in->rows[i].t == in->rows[i - 1].t)
-			return es_error(ES_EPARSE, err, errlen, "%s:%ld: the timestamp of line %ld again",
-					in->name, in->rows[i].line, in->rows[i - 1].line);
+			return es_error(ES_EPARSE, err, errlen,
+			                "%s:%ld: the timestamp of line %ld again", in->name,
+			                in->rows[i].line, in->rows[i - 1].line);
 	return ES_OK;
 }
 
 /* Refuses a span of nb intervals that the rows cannot plausibly fill (a
  * mistyped year makes millions of empty intervals), naming the largest gap. */
 static enum es_err
-detect_check_span(const struct detect_input *in, int64_t step, int64_t nb, char *err,
-		  size_t errlen)
+detect_check_span(const struct detect_input *in, int64_t step, int64_t nb, char *err, size_t errlen)
 {
 	size_t gap = 1;
 	char d[32];
@@ -392,10 +390,11 @@ detect_check_span(const struct detect_input *in, int64_t step, int64_t nb, char 
 		if (in->rows[i].t - in->rows[i - 1].t > in->rows[gap].t - in->rows[gap - 1].t)
 			gap = i;
 	return es_error(ES_ETOOBIG, err, errlen,
-			"%s:%ld: %lld intervals of %s after line %ld; the rows fill too little "
-			"of their span (is a timestamp wrong?)", in->name, in->rows[gap].line,
-			(long long)((in->rows[gap].t - in->rows[gap - 1].t) / step),
-			units_fmt_duration(step * 1000, d, sizeof(d)), in->rows[gap - 1].line);
+	                "%s:%ld: %lld intervals of %s after line %ld; the rows fill too little "
+	                "of their span (is a timestamp wrong?)",
+	                in->name, in->rows[gap].line,
+	                (long long)((in->rows[gap].t - in->rows[gap - 1].t) / step),
+	                units_fmt_duration(step * 1000, d, sizeof(d)), in->rows[gap - 1].line);
 }
 
 /* Lays the sorted rows on the grid of step seconds from the first row. */
@@ -418,8 +417,9 @@ detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, 
 			char d[32];
 
 			es_error(ES_EPARSE, err, errlen,
-				 "%s:%ld: falls in the same %s interval as line %ld", in->name,
-				 r[i].line, units_fmt_duration(step * 1000, d, sizeof(d)), r[prev].line);
+			         "%s:%ld: falls in the same %s interval as line %ld", in->name,
+			         r[i].line, units_fmt_duration(step * 1000, d, sizeof(d)),
+			         r[prev].line);
 			free(counts);
 			return NULL;
 		}
@@ -431,7 +431,7 @@ detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, 
 
 struct detect_out {
 	FILE *fp;
-	int64_t step_ms;  /* the data's interval */
+	int64_t step_ms; /* the data's interval */
 };
 
 static enum es_err
@@ -440,8 +440,8 @@ detect_print(const struct spike_result *r, void *arg)
 	const struct detect_out *o = arg;
 	char ts[WHEN_ISOLEN];
 
-	fprintf(o->fp, "%s\t%.15g\t%.2f\t%.2f\n",
-		when_fmt_iso((r->end_ms - o->step_ms) / 1000, ts), r->value, r->baseline, r->score);
+	fprintf(o->fp, "%s\t%.15g\t%.2f\t%.2f\n", when_fmt_iso((r->end_ms - o->step_ms) / 1000, ts),
+	        r->value, r->baseline, r->score);
 	return ES_OK;
 }
 
@@ -467,17 +467,17 @@ detect_note_short(const struct detect_args *a, const struct detect_input *in, in
 
 	if (span - a->p.window_ms < spike_need_ms(&a->p))
 		fprintf(stderr,
-			"earshot detect: note: %s covers %s, less than the %s of history needed "
-			"before the first window can be tested\n", in->name,
-			units_fmt_duration(span, have, sizeof(have)),
-			units_fmt_duration(spike_need_ms(&a->p), need, sizeof(need)));
+		        "earshot detect: note: %s covers %s, less than the %s of history needed "
+		        "before the first window can be tested\n",
+		        in->name, units_fmt_duration(span, have, sizeof(have)),
+		        units_fmt_duration(spike_need_ms(&a->p), need, sizeof(need)));
 }
 
 static int
 detect_run(struct detect_args *a, struct detect_input *in)
 {
 	char err[ES_ERRLEN];
-	struct spike_series s = { 0 };
+	struct spike_series s = {0};
 	struct detect_out out;
 	double *counts;
 	int64_t step;
@@ -501,7 +501,7 @@ detect_run(struct detect_args *a, struct detect_input *in)
 	out.fp = stdout;
 	out.step_ms = s.bucket_ms;
 	st = spike_scan(&a->p, &s, detect_print, &out, err, sizeof(err)) == ES_OK ? EXIT_OK
-										  : EXIT_FAIL;
+	                                                                          : EXIT_FAIL;
 	if (st != EXIT_OK)
 		fprintf(stderr, "earshot detect: %s\n", err);
 	free(counts);
@@ -511,8 +511,8 @@ detect_run(struct detect_args *a, struct detect_input *in)
 int
 cmd_detect(struct cli *cli, int argc, char **argv)
 {
-	struct detect_args a = { 0 };
-	struct detect_input in = { 0 };
+	struct detect_args a = {0};
+	struct detect_input in = {0};
 	char err[ES_ERRLEN];
 	FILE *fp = stdin;
 	int st;

@@ -55,7 +55,7 @@ ref_nb_tail(int x, double mu, double var)
 
 	for (int k = x; k < x + 20000; k++)
 		s += expl(lgammal(k + r) - lgammal(r) - lgammal(k + 1.0L) + r * logl(q) +
-			  k * logl(1 - q));
+		          k * logl(1 - q));
 	return (double)s;
 }
 
@@ -67,9 +67,9 @@ ref_hyper_tail(int N, int K, int n, int x)
 
 	for (int k = x; k <= n && k <= K; k++)
 		s += expl(lgammal(K + 1.0L) - lgammal(k + 1.0L) - lgammal(K - k + 1.0L) +
-			  lgammal(N - K + 1.0L) - lgammal(n - k + 1.0L) -
-			  lgammal(N - K - n + k + 1.0L) - lgammal(N + 1.0L) + lgammal(n + 1.0L) +
-			  lgammal(N - n + 1.0L));
+		          lgammal(N - K + 1.0L) - lgammal(n - k + 1.0L) -
+		          lgammal(N - K - n + k + 1.0L) - lgammal(N + 1.0L) + lgammal(n + 1.0L) +
+		          lgammal(N - n + 1.0L));
 	return (double)s;
 }
 
@@ -129,7 +129,7 @@ collect(const struct spike_result *r, void *arg)
 static struct spike_series
 hourly(const double *v, size_t n)
 {
-	struct spike_series s = { .start_ms = T0_MS, .bucket_ms = HOUR_MS, .counts = v, .n = n };
+	struct spike_series s = {.start_ms = T0_MS, .bucket_ms = HOUR_MS, .counts = v, .n = n};
 
 	return s;
 }
@@ -194,8 +194,8 @@ test_share_z(void)
 	/* the same share in the window as in the baseline: nothing */
 	T_ASSERT(fabs(spike_share_z(40, 200, 700, 3500)) < 0.5);
 	/* exact against the hypergeometric tail */
-	T_EQ_DBL(spike_share_z(60, 100, 700, 3500),
-		 ref_z(ref_hyper_tail(3600, 760, 100, 60)), 1e-6);
+	T_EQ_DBL(spike_share_z(60, 100, 700, 3500), ref_z(ref_hyper_tail(3600, 760, 100, 60)),
+	         1e-6);
 	T_EQ_DBL(spike_share_z(3, 5, 20, 100), ref_z(ref_hyper_tail(105, 23, 5, 3)), 1e-6);
 	/* a lower share is not a rise */
 	T_ASSERT(spike_share_z(5, 100, 700, 3500) < -3);
@@ -266,9 +266,9 @@ static void
 test_params_from_conf(void)
 {
 	struct conf *c = conf_load_string("[webhook w]\ntype = json\nurl = https://example.org/h\n"
-					  "[alert a]\nwindow = 30m\nbaseline = 3d\nthreshold = 4\n"
-					  "min_count = 3\ncooldown = 2h\nshare = yes\nnotify = w\n",
-					  "feeds.conf");
+	                                  "[alert a]\nwindow = 30m\nbaseline = 3d\nthreshold = 4\n"
+	                                  "min_count = 3\ncooldown = 2h\nshare = yes\nnotify = w\n",
+	                                  "feeds.conf");
 	struct spike_params p;
 
 	T_EQ_INT(c->ndiags, 0);
@@ -343,7 +343,7 @@ check_half_per_hour(double value, int64_t min_count, struct spike_result *r)
 		v[i] = (double)(i % 2);
 	v[48] = value;
 	T_EQ_INT(spike_check(&p, &s, T0_MS + 49 * HOUR_MS, SPIKE_NEVER, r, err, sizeof(err)),
-		 ES_OK);
+	         ES_OK);
 }
 
 static void
@@ -421,7 +421,7 @@ test_warmup(void)
 	v[20] = 500; /* 20 hours in: not enough history yet */
 	v[50] = 500; /* 50 hours in: enough */
 	T_EQ_INT(spike_check(&p, &s, T0_MS + 21 * HOUR_MS, SPIKE_NEVER, &r, err, sizeof(err)),
-		 ES_OK);
+	         ES_OK);
 	T_EQ_INT(r.state, SPIKE_WARMING);
 	T_EQ_INT(r.have_ms, 20 * HOUR_MS);
 	T_EQ_INT(r.need_ms, DAY_MS);
@@ -453,8 +453,8 @@ test_cooldown(void)
 	T_EQ_INT(h.r[1].start_ms, T0_MS + (int64_t)(first + 7) * HOUR_MS);
 	/* the daemon's view of the held one */
 	T_EQ_INT(spike_check(&p, &s, T0_MS + (int64_t)(first + 4) * HOUR_MS,
-			     T0_MS + (int64_t)(first + 1) * HOUR_MS, &r, err, sizeof(err)),
-		 ES_OK);
+	                     T0_MS + (int64_t)(first + 1) * HOUR_MS, &r, err, sizeof(err)),
+	         ES_OK);
 	T_EQ_INT(r.state, SPIKE_HELD);
 	/* no cooldown: all three */
 	p.cooldown_ms = 0;
@@ -496,8 +496,8 @@ test_daily_rhythm(void)
 	T_ASSERT(h.r[0].baseline < 10);
 	/* the baseline at the peak follows the peak */
 	T_EQ_INT(spike_check(&p, &s, T0_MS + (12 * 24 + 15) * HOUR_MS, SPIKE_NEVER, &r, err,
-			     sizeof(err)),
-		 ES_OK);
+	                     sizeof(err)),
+	         ES_OK);
 	T_ASSERT(r.baseline > 85 && r.baseline < 105);
 	T_EQ_INT(r.state, SPIKE_QUIET);
 }
@@ -542,8 +542,8 @@ share_check(double neg, double all, struct spike_result *r)
 	n[8 * 24] = neg;
 	t[8 * 24] = all;
 	T_EQ_INT(spike_check(&p, &s, T0_MS + (8 * 24 + 1) * HOUR_MS, SPIKE_NEVER, r, err,
-			     sizeof(err)),
-		 ES_OK);
+	                     sizeof(err)),
+	         ES_OK);
 	return r->state;
 }
 
@@ -580,7 +580,7 @@ test_share_rule(void)
 static void
 test_check_arguments(void)
 {
-	double v[48] = { 0 };
+	double v[48] = {0};
 	struct spike_params p;
 	struct spike_series s = hourly(v, 48);
 	struct spike_result r;
@@ -588,14 +588,14 @@ test_check_arguments(void)
 
 	spike_params_default(&p);
 	T_EQ_INT(spike_check(&p, &s, T0_MS + 49 * HOUR_MS, SPIKE_NEVER, &r, err, sizeof(err)),
-		 ES_EINVAL);
+	         ES_EINVAL);
 	T_EQ_INT(spike_check(&p, &s, T0_MS + 30 * 60000, SPIKE_NEVER, &r, err, sizeof(err)),
-		 ES_EINVAL);
+	         ES_EINVAL);
 	T_EQ_INT(spike_check(&p, &s, T0_MS + 48 * HOUR_MS + 1, SPIKE_NEVER, &r, err, sizeof(err)),
-		 ES_EINVAL);
+	         ES_EINVAL);
 	T_CONTAINS(err, "now is not the end of a whole window");
 	T_EQ_INT(spike_check(&p, &s, T0_MS + 48 * HOUR_MS, SPIKE_NEVER, &r, err, sizeof(err)),
-		 ES_OK);
+	         ES_OK);
 }
 
 /* What a scan reports must be exactly what the daemon, calling spike_check
@@ -673,20 +673,20 @@ test_detect_output(void)
 	char *out, *err, line[128];
 
 	snprintf(line, sizeof(line), "2026-01-12T14:00:00Z\t40\t10.00\t%.2f\n",
-		 ref_z(ref_poisson_tail(40, 10)));
+	         ref_z(ref_poisson_tail(40, 10)));
 	T_EQ_INT(detect(NULL, &out, &err, t_data("spikes/hourly_one_spike.csv"), NULL, NULL), 0);
 	T_EQ_STR(out, line);
 	T_EQ_STR(err, "");
 	free(out), free(err);
 	/* the same rows shuffled, or as ISO 8601 with offsets, CRLF, BOM, quotes */
 	T_EQ_INT(detect(NULL, &out, &err, t_data("spikes/hourly_one_spike_shuffled.csv"), NULL,
-			NULL),
-		 0);
+	                NULL),
+	         0);
 	T_EQ_STR(out, line);
 	free(out), free(err);
 	T_EQ_INT(detect(NULL, &out, &err, t_data("spikes/hourly_one_spike_iso_crlf.csv"), NULL,
-			NULL),
-		 0);
+	                NULL),
+	         0);
 	T_EQ_STR(out, line);
 	free(out), free(err);
 	/* a flat series, and one with a missing row (zero, so no spike) */
@@ -709,7 +709,7 @@ test_detect_stdin_and_options(void)
 	free(out), free(err);
 	/* a two-hour window: the spike's window ends with the spike's row */
 	snprintf(line, sizeof(line), "2026-01-12T14:00:00Z\t50\t20.00\t%.2f\n",
-		 ref_z(ref_poisson_tail(50, 20)));
+	         ref_z(ref_poisson_tail(50, 20)));
 	T_EQ_INT(detect(csv, &out, &err, "--window", "2h", NULL), 0);
 	T_EQ_STR(out, line);
 	free(out), free(err);
@@ -764,16 +764,16 @@ test_detect_malformed(void)
 
 	detect_fails("spikes/bad_header.csv", "1: expected the header timestamp,value");
 	detect_fails("spikes/bad_timestamp.csv",
-		     "5: bad timestamp '2026-01-05 0300:00' (expected YYYY-MM-DD HH:MM:SS or "
-		     "ISO 8601)");
+	             "5: bad timestamp '2026-01-05 0300:00' (expected YYYY-MM-DD HH:MM:SS or "
+	             "ISO 8601)");
 	detect_fails("spikes/bad_value.csv", "3: bad value '-2' (expected a count from 0 to 1e12)");
 	detect_fails("spikes/short_row.csv", "3: expected 2 fields, found 1");
 	detect_fails("spikes/duplicate_timestamp.csv", "5: the timestamp of line 3 again");
 	detect_fails("spikes/same_interval.csv", "6: falls in the same 1h interval as line 5");
 	detect_fails("spikes/unclosed_quote.csv", "2: unclosed quote");
 	detect_fails("spikes/mistyped_year.csv",
-		     "2: 8765812 intervals of 1h after line 22; the rows fill too little of "
-		     "their span (is a timestamp wrong?)");
+	             "2: 8765812 intervals of 1h after line 22; the rows fill too little of "
+	             "their span (is a timestamp wrong?)");
 	T_EQ_INT(detect("", &out, &err, NULL, NULL, NULL), 1);
 	T_EQ_STR(err, "earshot detect: stdin: empty (expected the header timestamp,value)\n");
 	free(out), free(err);
@@ -782,14 +782,14 @@ test_detect_malformed(void)
 	free(out), free(err);
 	/* a header alone, or one row: nothing to test, and said so */
 	T_EQ_INT(detect("timestamp,value\n2026-01-05 00:00:00,3\n", &out, &err, NULL, NULL, NULL),
-		 0);
+	         0);
 	T_EQ_STR(out, "");
 	T_CONTAINS(err, "fewer than two rows");
 	free(out), free(err);
 	/* too short for the warm-up: nothing, and said so */
 	T_EQ_INT(detect("timestamp,value\n2026-01-05 00:00:00,3\n2026-01-05 01:00:00,90\n", &out,
-			&err, NULL, NULL, NULL),
-		 0);
+	                &err, NULL, NULL, NULL),
+	         0);
 	T_EQ_STR(out, "");
 	T_CONTAINS(err, "covers 2h, less than the 1d of history needed");
 	free(out), free(err);

@@ -33,19 +33,19 @@
 struct family {
 	const char *name;
 	int64_t bucket_ms;
-	double level;      /* mean count per bucket */
-	double swing;      /* daily swing: level * (1 + swing * sin) */
-	double noise;      /* gamma noise sd, relative; 0: Poisson */
-	double bursts;     /* share of buckets with an unlabelled burst */
-	double add, mult;  /* anomaly: + add, x mult */
-	int64_t dur_ms;    /* anomaly length */
+	double level;     /* mean count per bucket */
+	double swing;     /* daily swing: level * (1 + swing * sin) */
+	double noise;     /* gamma noise sd, relative; 0: Poisson */
+	double bursts;    /* share of buckets with an unlabelled burst */
+	double add, mult; /* anomaly: + add, x mult */
+	int64_t dur_ms;   /* anomaly length */
 };
 
 static const struct family families[] = {
-	{ "sparse", HOUR, 0.5, 0, 0, 0, 6, 1, HOUR },
-	{ "daily", HOUR, 5, 0.8, 0, 0, 0, 4, 2 * HOUR },
-	{ "overdisp", HOUR, 50, 0.8, 0.3, 0, 0, 3, 3 * HOUR },
-	{ "bursty", HOUR / 12, 20, 0.8, 0.3, 0.01, 0, 5, 6 * HOUR },
+        {"sparse", HOUR, 0.5, 0, 0, 0, 6, 1, HOUR},
+        {"daily", HOUR, 5, 0.8, 0, 0, 0, 4, 2 * HOUR},
+        {"overdisp", HOUR, 50, 0.8, 0.3, 0, 0, 3, 3 * HOUR},
+        {"bursty", HOUR / 12, 20, 0.8, 0.3, 0.01, 0, 5, 6 * HOUR},
 };
 
 struct tally {
@@ -103,12 +103,14 @@ poisson(double mu)
 static void
 make_series(const struct family *f, double *v, size_t n, int64_t w[][2])
 {
-	size_t per_day = (size_t)(24 * HOUR / f->bucket_ms), dur = (size_t)(f->dur_ms / f->bucket_ms);
+	size_t per_day = (size_t)(24 * HOUR / f->bucket_ms),
+	       dur = (size_t)(f->dur_ms / f->bucket_ms);
 	double phase = 2 * M_PI * uniform();
 
 	for (size_t i = 0; i < n; i++) {
-		double mu = f->level * (1 + f->swing * sin(2 * M_PI * (double)(i % per_day) / per_day +
-							  phase));
+		double mu =
+		        f->level *
+		        (1 + f->swing * sin(2 * M_PI * (double)(i % per_day) / per_day + phase));
 
 		if (f->noise > 0)
 			mu *= gamma_mean1(1 / (f->noise * f->noise));
@@ -119,7 +121,8 @@ make_series(const struct family *f, double *v, size_t n, int64_t w[][2])
 	for (int a = 0; a < ANOMALIES; a++) {
 		/* one in each third of days 8..60 */
 		size_t span = (n - 8 * per_day) / ANOMALIES;
-		size_t at = 8 * per_day + (size_t)a * span + (size_t)(uniform() * (double)(span - dur));
+		size_t at =
+		        8 * per_day + (size_t)a * span + (size_t)(uniform() * (double)(span - dur));
 
 		for (size_t i = at; i < at + dur; i++)
 			v[i] = poisson(v[i] * (f->mult - 1) + f->add) + v[i];
@@ -192,8 +195,8 @@ tally(const struct alarms *a, int64_t w[][2], struct tally *t)
 static double
 f1(const struct tally *t)
 {
-	double p = t->caught + t->false_alarms ? (double)t->caught / (t->caught + t->false_alarms)
-					       : 0;
+	double p =
+	        t->caught + t->false_alarms ? (double)t->caught / (t->caught + t->false_alarms) : 0;
 	double r = (double)t->caught / t->windows;
 
 	return p + r > 0 ? 2 * p * r / (p + r) : 0;
@@ -212,7 +215,7 @@ row(const char *fam, const char *det, const struct tally *t)
 int
 main(int argc, char **argv)
 {
-	struct tally all_e = { 0 }, all_n = { 0 };
+	struct tally all_e = {0}, all_n = {0};
 
 	rng = argc > 1 ? strtoull(argv[1], NULL, 10) : 20260105;
 	printf("%-10s %-10s %7s %7s %6s %8s\n", "family", "detector", "caught", "false", "F1",
@@ -221,7 +224,7 @@ main(int argc, char **argv)
 		const struct family *fam = &families[f];
 		size_t n = (size_t)(DAYS * 24 * HOUR / fam->bucket_ms);
 		double *v = malloc(n * sizeof(*v));
-		struct tally te = { 0 }, tn = { 0 };
+		struct tally te = {0}, tn = {0};
 		struct spike_params p;
 		char err[ES_ERRLEN];
 
@@ -230,7 +233,7 @@ main(int argc, char **argv)
 		for (int s = 0; s < SERIES; s++) {
 			static struct alarms ea, na;
 			int64_t w[ANOMALIES][2];
-			struct spike_series ser = { 0, fam->bucket_ms, v, NULL, n };
+			struct spike_series ser = {0, fam->bucket_ms, v, NULL, n};
 
 			make_series(fam, v, n, w);
 			ea.n = na.n = 0;

@@ -16,10 +16,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char *const opts[][6] = {
-	{ NULL },
-	{ "--cooldown", "0", "--min-count", "0", NULL },
-	{ "--baseline", "2d", "--threshold", "0.5", NULL },
-	{ "--window", "2h", "--baseline", "1d", NULL },
+        {NULL},
+        {"--cooldown", "0", "--min-count", "0", NULL},
+        {"--baseline", "2d", "--threshold", "0.5", NULL},
+        {"--window", "2h", "--baseline", "1d", NULL},
 };
 
 int
@@ -27,8 +27,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[64];
 	static FILE *null;
-	struct cli cli = { .conf_path = "feeds.conf" };
-	char *argv[10] = { "detect" };
+	struct cli cli = {.conf_path = "feeds.conf"};
+	char *argv[10] = {"detect"};
 	int argc = 1;
 	FILE *fp;
 
