@@ -33,6 +33,8 @@
 #define DETECT_MAX_COUNT 1e12       /* a row's value, and --min-count */
 #define DETECT_FILL_RATIO 1000      /* intervals per row, at most, beyond... */
 #define DETECT_SLACK 100000         /* ...this many */
+#define DETECT_UNCLOSED (-1)        /* detect_split: a quote is not closed */
+#define DETECT_AFTER_QUOTE (-2)     /* detect_split: text after a closing quote */
 
 struct detect_row {
 	int64_t t; /* Unix seconds */
@@ -135,9 +137,32 @@ detect_parse_args(struct detect_args *a, int argc, char **argv)
 
 /* ---- CSV ------------------------------------------------------------ */
 
+/* Unquotes the field that starts with the quote at r, writing from *w;
+ * returns what follows the closing quote, or NULL when there is none. */
+static char *
+detect_unquote(char *r, char **w)
+{
+	for (r++;; r++) {
+		if (!*r)
+			return NULL;
+		if (*r == '"' && r[1] != '"')
+			return r + 1;
+		*(*w)++ = *r == '"' ? *++r : *r;
+	}
+}
+
+static char *
+detect_skip_blanks(char *r)
+{
+	while (*r == ' ' || *r == '\t')
+		r++;
+	return r;
+}
+
 /* Splits line in place into fields (RFC 4180 quoting, spaces around
- * unquoted fields trimmed).  Returns the number of fields (at most max are
- * stored), or -1 when a quote is not closed. */
+ * fields trimmed).  Returns the number of fields (at most max are stored),
+ * DETECT_UNCLOSED when a quote is not closed, or DETECT_AFTER_QUOTE when
+ * text follows a closing quote. */
 static int
 detect_split(char *line, char **f, int max)
 {
@@ -147,28 +172,18 @@ detect_split(char *line, char **f, int max)
 	for (;;) {
 		char *w, *start;
 
-		while (*r == ' ' || *r == '\t')
-			r++;
-		w = start = r;
+		w = start = r = detect_skip_blanks(r);
 		if (*r == '"') {
-			for (r++;; r++) {
-				if (!*r)
-					return -1;
-				if (*r == '"' && r[1] != '"')
-					break;
-				*w++ = *r == '"' ? *++r : *r;
-			}
-			r++;
-			while (*r == ' ' || *r == '\t')
-				r++;
+			if (!(r = detect_unquote(r, &w)))
+				return DETECT_UNCLOSED;
+			if (*(r = detect_skip_blanks(r)) && *r != ',')
+				return DETECT_AFTER_QUOTE;
 		} else {
 			while (*r && *r != ',')
 				*w++ = *r++;
 			while (w > start && (w[-1] == ' ' || w[-1] == '\t'))
 				w--;
 		}
-		if (*r && *r != ',')
-			return -1;
 		if (n < max)
 			f[n] = start;
 		n++;
@@ -176,7 +191,7 @@ detect_split(char *line, char **f, int max)
 			*w = '\0';
 			return n;
 		}
-		r++;
+		r++; /* past the comma, before w may overwrite it */
 		*w = '\0';
 	}
 }
@@ -253,8 +268,11 @@ detect_row(struct detect_input *in, char *line, long lineno, char *err, size_t e
 	char *f[3], *end;
 	int nf = detect_split(line, f, 3);
 
-	if (nf < 0)
+	if (nf == DETECT_UNCLOSED)
 		return es_error(ES_EPARSE, err, errlen, "%s:%ld: unclosed quote", in->name, lineno);
+	if (nf == DETECT_AFTER_QUOTE)
+		return es_error(ES_EPARSE, err, errlen, "%s:%ld: text after a closing quote",
+		                in->name, lineno);
 	if (nf != 2)
 		return es_error(ES_EPARSE, err, errlen, "%s:%ld: expected 2 fields, found %d",
 		                in->name, lineno, nf);

@@ -771,6 +771,7 @@ test_detect_malformed(void)
 	detect_fails("spikes/duplicate_timestamp.csv", "5: the timestamp of line 3 again");
 	detect_fails("spikes/same_interval.csv", "6: falls in the same 1h interval as line 5");
 	detect_fails("spikes/unclosed_quote.csv", "2: unclosed quote");
+	detect_fails("spikes/text_after_quote.csv", "2: text after a closing quote");
 	detect_fails("spikes/mistyped_year.csv",
 	             "2: 8765812 intervals of 1h after line 22; the rows fill too little of "
 	             "their span (is a timestamp wrong?)");
