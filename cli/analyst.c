@@ -12,22 +12,35 @@
 #include "core/when.h"
 
 int
-analyst_open(struct cli *cli, const char *name, enum store_mode mode, struct store **s)
+analyst_open(struct cli *cli, const char *name, enum store_mode mode, struct store **s,
+	     struct conf **conf)
 {
 	struct conf *c = NULL;
 	char err[ES_ERRLEN], *db;
 	int status = EXIT_OK;
+	enum es_err rc;
 
 	*s = NULL;
-	if (!cli->db_path && !(c = cli_conf(cli, false, &status)) && status)
+	if ((conf || !cli->db_path) && !(c = cli_conf(cli, false, &status)) && status)
 		return status;
 	db = cli_db_path(cli, c);
-	conf_free(c);
-	if (store_open(db, mode, s, err, sizeof(err))) {
+	/* Opening read-only first refuses a missing file instead of creating it. */
+	rc = store_open(db, STORE_RO, s, err, sizeof(err));
+	if (rc == ES_OK && mode == STORE_RW) {
+		store_close(*s);
+		*s = NULL;
+		rc = store_open(db, STORE_RW, s, err, sizeof(err));
+	}
+	if (rc != ES_OK) {
 		fprintf(stderr, "earshot %s: %s\n", name, err);
 		status = EXIT_FAIL;
+		*s = NULL;
 	}
 	free(db);
+	if (conf && status == EXIT_OK)
+		*conf = c;
+	else
+		conf_free(c);
 	return status;
 }
 

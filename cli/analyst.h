@@ -14,10 +14,13 @@
 #define ANALYST_DAY 86400
 
 /* Opens the database (-d, else feeds.conf's database when feeds.conf is
- * there, else earshot.db) in mode.  Returns EXIT_OK with *s set, or prints
+ * there, else earshot.db) in mode; STORE_RW only opens a database that
+ * exists.  Returns EXIT_OK with *s set (and *conf, when conf is not NULL:
+ * feeds.conf or NULL when there is none, freed by the caller), or prints
  * "earshot NAME: message" and returns EXIT_FAIL (EXIT_USAGE for a bad
  * feeds.conf). */
-int analyst_open(struct cli *cli, const char *name, enum store_mode mode, struct store **s);
+int analyst_open(struct cli *cli, const char *name, enum store_mode mode, struct store **s,
+		 struct conf **conf);
 
 /* Parses a --since value: a duration back from now ("7d", "36h") or an
  * ISO 8601 date or time ("2026-11-01").  ES_EPARSE otherwise. */

@@ -176,7 +176,7 @@ cmd_search(struct cli *cli, int argc, char **argv)
 	int status;
 
 	if ((status = search_options(argc, argv, &so, &o.json)) ||
-	    (status = analyst_open(cli, "search", STORE_RO, &s)))
+	    (status = analyst_open(cli, "search", STORE_RO, &s, NULL)))
 		return status;
 	so.query = q = search_query(argc - optind, argv + optind);
 	so.mark_open = o.json ? "**" : "\x01";

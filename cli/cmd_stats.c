@@ -13,109 +13,10 @@
 #include "core/jsonw.h"
 #include "core/when.h"
 #include "core/xalloc.h"
-#include "store/analytics.h"
+#include "cli/period.h"
 
 #define STATS_DEFAULT_DAYS 14
-#define STATS_MAX_DAYS 366
 #define STATS_TOP_SOURCES 3
-
-/* One period of one brand, summed. */
-struct stats_sum {
-	int64_t mentions, negative;
-	double sentiment_sum;
-};
-
-struct stats_brand {
-	char *name;
-	struct analytics_day *days;       /* the period, oldest first */
-	struct stats_sum cur, prev;
-	struct analytics_count *top;
-	size_t ntop;
-};
-
-struct stats {
-	size_t ndays;
-	int64_t first, to;                /* [first, to): the period */
-	struct stats_brand *brands;
-	size_t nbrands;
-	struct analytics_source *sources;
-	size_t nsources;
-};
-
-static void
-stats_sum(const struct analytics_day *d, size_t n, struct stats_sum *out)
-{
-	*out = (struct stats_sum){ 0 };
-	for (size_t i = 0; i < n; i++) {
-		out->mentions += d[i].mentions;
-		out->negative += d[i].negative;
-		out->sentiment_sum += d[i].avg_sentiment * (double)d[i].mentions;
-	}
-}
-
-static double
-stats_share(const struct stats_sum *s)
-{
-	return s->mentions ? (double)s->negative / (double)s->mentions : 0;
-}
-
-static enum es_err
-stats_load_brand(struct store *s, struct stats *st, struct stats_brand *b, char *err,
-		 size_t errlen)
-{
-	struct analytics_day *prev = xcalloc(st->ndays, sizeof(*prev));
-	int64_t pfirst = st->first - (int64_t)st->ndays * ANALYST_DAY;
-	enum es_err rc;
-
-	b->days = xcalloc(st->ndays, sizeof(*b->days));
-	if (!(rc = analytics_days(s, b->name, st->first, st->ndays, b->days, err, errlen)) &&
-	    !(rc = analytics_days(s, b->name, pfirst, st->ndays, prev, err, errlen)))
-		rc = analytics_top_sources(s, b->name, st->first, st->to, STATS_TOP_SOURCES, &b->top,
-					   &b->ntop, err, errlen);
-	stats_sum(b->days, st->ndays, &b->cur);
-	stats_sum(prev, st->ndays, &b->prev);
-	free(prev);
-	return rc;
-}
-
-static enum es_err
-stats_load(struct store *s, const char *brand, struct stats *st, char *err, size_t errlen)
-{
-	int64_t pfirst = st->first - (int64_t)st->ndays * ANALYST_DAY;
-	char **names = NULL;
-	size_t n = 0;
-	enum es_err rc;
-
-	if (brand) {
-		names = xcalloc(1, sizeof(char *));
-		names[n++] = xstrdup(brand);
-	} else if ((rc = analytics_brands(s, pfirst, st->to, &names, &n, err, errlen))) {
-		return rc;
-	}
-	st->brands = xcalloc(n ? n : 1, sizeof(*st->brands));
-	for (size_t i = 0; i < n; i++) {
-		st->brands[st->nbrands].name = names[i];
-		names[i] = NULL;
-		if ((rc = stats_load_brand(s, st, &st->brands[st->nbrands++], err, errlen)))
-			break;
-	}
-	analytics_names_free(names, n);
-	if (!rc)
-		rc = analytics_sources(s, &st->sources, &st->nsources, err, errlen);
-	return rc;
-}
-
-static void
-stats_free(struct stats *st)
-{
-	for (size_t i = 0; i < st->nbrands; i++) {
-		free(st->brands[i].name);
-		free(st->brands[i].days);
-		analytics_counts_free(st->brands[i].top, st->brands[i].ntop);
-	}
-	free(st->brands);
-	analytics_sources_free(st->sources, st->nsources);
-}
 
 /* ---- text ---- */
 
@@ -138,7 +39,7 @@ stats_sparkline(FILE *fp, const struct analytics_day *d, size_t n)
 }
 
 static void
-stats_print_change(const struct stats_brand *b)
+stats_print_change(const struct period_brand *b)
 {
 	if (b->prev.mentions == 0) {
 		printf("  (previous period: none)\n");
@@ -149,7 +50,7 @@ stats_print_change(const struct stats_brand *b)
 }
 
 static void
-stats_print_brand(const struct stats *st, const struct stats_brand *b)
+stats_print_brand(const struct period *st, const struct period_brand *b)
 {
 	printf("\n");
 	analyst_put_clean(stdout, b->name, strlen(b->name), "", "");
@@ -157,12 +58,11 @@ stats_print_brand(const struct stats *st, const struct stats_brand *b)
 	stats_sparkline(stdout, b->days, st->ndays);
 	printf("  %lld", (long long)b->cur.mentions);
 	stats_print_change(b);
-	printf("  negative   %.1f%% (%lld)", 100 * stats_share(&b->cur), (long long)b->cur.negative);
+	printf("  negative   %.1f%% (%lld)", 100 * period_share(&b->cur), (long long)b->cur.negative);
 	if (b->cur.mentions && b->prev.mentions)
-		printf("  (previous %.1f%%, %+.1f points)", 100 * stats_share(&b->prev),
-		       100 * (stats_share(&b->cur) - stats_share(&b->prev)));
-	printf("\n  sentiment  %+.2f average\n  sources   ",
-	       b->cur.mentions ? b->cur.sentiment_sum / (double)b->cur.mentions : 0);
+		printf("  (previous %.1f%%, %+.1f points)", 100 * period_share(&b->prev),
+		       100 * (period_share(&b->cur) - period_share(&b->prev)));
+	printf("\n  sentiment  %+.2f average\n  sources   ", period_avg(&b->cur));
 	for (size_t i = 0; i < b->ntop; i++) {
 		printf("%s", i ? ", " : " ");
 		analyst_put_clean(stdout, b->top[i].name, strlen(b->top[i].name), "", "");
@@ -196,7 +96,7 @@ stats_source_row(struct table *t, const struct analytics_source *src)
 }
 
 static void
-stats_print_text(const struct stats *st)
+stats_print_text(const struct period *st)
 {
 	static const char *const head[] = { "source", "status", "failing since", "failures",
 					    "last error", "new (7d)" };
@@ -231,7 +131,7 @@ stats_json_time(struct buf *b, const char *key, int64_t t, int *first)
 }
 
 static void
-stats_json_period(struct buf *b, const char *key, const struct stats_sum *s, int *first)
+stats_json_period(struct buf *b, const char *key, const struct period_sum *s, int *first)
 {
 	int f = 1;
 
@@ -240,15 +140,14 @@ stats_json_period(struct buf *b, const char *key, const struct stats_sum *s, int
 	(void)jsonw_key(b, "mentions", &f), (void)jsonw_int(b, s->mentions);
 	(void)jsonw_key(b, "negative", &f), (void)jsonw_int(b, s->negative);
 	(void)jsonw_key(b, "negative_share", &f);
-	(void)jsonw_num(b, s->mentions ? round(stats_share(s) * 1e4) / 1e4 : NAN);
+	(void)jsonw_num(b, s->mentions ? round(period_share(s) * 1e4) / 1e4 : NAN);
 	(void)jsonw_key(b, "avg_sentiment", &f);
-	(void)jsonw_num(b, s->mentions ? round(s->sentiment_sum / (double)s->mentions * 1e4) / 1e4
-				       : NAN);
+	(void)jsonw_num(b, s->mentions ? round(period_avg(s) * 1e4) / 1e4 : NAN);
 	(void)buf_putc(b, '}');
 }
 
 static void
-stats_json_days(struct buf *b, const struct stats *st, const struct stats_brand *br)
+stats_json_days(struct buf *b, const struct period *st, const struct period_brand *br)
 {
 	(void)buf_putc(b, '[');
 	for (size_t i = 0; i < st->ndays; i++) {
@@ -265,7 +164,7 @@ stats_json_days(struct buf *b, const struct stats *st, const struct stats_brand 
 }
 
 static void
-stats_json_brand(struct buf *b, const struct stats *st, const struct stats_brand *br)
+stats_json_brand(struct buf *b, const struct period *st, const struct period_brand *br)
 {
 	int f = 1;
 
@@ -275,7 +174,7 @@ stats_json_brand(struct buf *b, const struct stats *st, const struct stats_brand
 	stats_json_period(b, "previous", &br->prev, &f);
 	(void)jsonw_key(b, "negative_share_change", &f);
 	(void)jsonw_num(b, br->cur.mentions && br->prev.mentions
-				   ? round((stats_share(&br->cur) - stats_share(&br->prev)) * 1e4) / 1e4
+				   ? round((period_share(&br->cur) - period_share(&br->prev)) * 1e4) / 1e4
 				   : NAN);
 	(void)jsonw_key(b, "daily", &f);
 	stats_json_days(b, st, br);
@@ -311,7 +210,7 @@ stats_json_source(struct buf *b, const struct analytics_source *src)
 }
 
 static void
-stats_print_json(const struct stats *st)
+stats_print_json(const struct period *st)
 {
 	struct buf b;
 	char a[11], z[11];
@@ -343,33 +242,31 @@ cmd_stats(struct cli *cli, int argc, char **argv)
 		{ "days", required_argument, NULL, 'd' }, { "brand", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'J' },       { NULL, 0, NULL, 0 },
 	};
-	struct stats st = { .ndays = STATS_DEFAULT_DAYS };
-	const char *brand = NULL;
+	struct period_want want = { .top_sources = STATS_TOP_SOURCES };
+	struct period st;
 	struct store *s = NULL;
 	char err[ES_ERRLEN];
 	bool json = false;
-	long days;
+	long days = STATS_DEFAULT_DAYS;
 	int ch, status;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch == 'd' && analyst_number(optarg, 1, STATS_MAX_DAYS, &days) == ES_OK)
-			st.ndays = (size_t)days;
+		if (ch == 'd' && analyst_number(optarg, 1, PERIOD_MAX_DAYS, &days) == ES_OK)
+			;
 		else if (ch == 'b')
-			brand = optarg;
+			want.brand = optarg;
 		else if (ch == 'J')
 			json = true;
 		else
 			return cli_usage_error("stats", "bad option or value (--days takes 1 to %d)",
-					       STATS_MAX_DAYS);
+					       PERIOD_MAX_DAYS);
 	}
 	if (optind < argc)
 		return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
-	if ((status = analyst_open(cli, "stats", STORE_RO, &s)))
+	if ((status = analyst_open(cli, "stats", STORE_RO, &s, NULL)))
 		return status;
-	st.to = analyst_day(when_now()) + ANALYST_DAY;
-	st.first = st.to - (int64_t)st.ndays * ANALYST_DAY;
-	if (stats_load(s, brand, &st, err, sizeof(err))) {
+	if (period_load(s, when_now(), (size_t)days, &want, &st, err, sizeof(err))) {
 		fprintf(stderr, "earshot stats: %s\n", err);
 		status = EXIT_FAIL;
 	} else if (json) {
@@ -377,7 +274,7 @@ cmd_stats(struct cli *cli, int argc, char **argv)
 	} else {
 		stats_print_text(&st);
 	}
-	stats_free(&st);
+	period_free(&st);
 	store_close(s);
 	return status;
 }
