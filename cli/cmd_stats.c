@@ -99,7 +99,7 @@ static void
 stats_print_text(const struct period *st)
 {
 	static const char *const head[] = { "source", "status", "failing since", "failures",
-					    "last error", "new (7d)" };
+					    "last error", "mentions (7d)" };
 	struct table *t = table_new(6, head);
 	char a[11], b[11];
 
