@@ -152,6 +152,9 @@ maint_check_rows(struct store *s, const char *what, const char *sql, store_check
 			continue;
 		if (sqlite3_column_count(st) == 1)
 			snprintf(line, sizeof(line), "%s", first ? first : "?");
+		else if (sqlite3_column_type(st, 1) == SQLITE_NULL) /* WITHOUT ROWID */
+			snprintf(line, sizeof(line), "a %s row refers to a missing %s row",
+				 first ? first : "?", (const char *)sqlite3_column_text(st, 2));
 		else /* foreign_key_check: table, rowid, parent, fkid */
 			snprintf(line, sizeof(line), "%s row %lld refers to a missing %s row",
 				 first ? first : "?", (long long)sqlite3_column_int64(st, 1),
