@@ -57,8 +57,7 @@ html_url_ok(const char *url)
 	if (!url || (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0))
 		return false;
 	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-		if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '\'' || *p == '<' || *p == '>' ||
-		    *p == '\\')
+		if (*p <= 0x20 || *p == 0x7f)
 			return false;
 	return true;
 }

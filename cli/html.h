@@ -13,9 +13,9 @@
 /* Writes s (NULL writes nothing) escaped for text or attribute values;
  * at most max code points (0: all), then "…". */
 void html_put(FILE *fp, const char *s, size_t max);
-/* True when url may be a link: http:// or https:// with no characters
- * that could break out of an attribute.  Anything else (javascript:,
- * data:, relative) is shown as text, never linked. */
+/* True when url may be a link: http:// or https:// without spaces or
+ * control characters (html_put escapes the rest).  Anything else
+ * (javascript:, data:, relative) is shown as text, never linked. */
 bool html_url_ok(const char *url);
 
 #endif
