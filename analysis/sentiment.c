@@ -64,7 +64,8 @@ enum {
 };
 
 /* Words the rules name. */
-enum role { R_NONE, R_NO, R_NEVER, R_SO, R_WITHOUT, R_DOUBT, R_LEAST, R_AT, R_OR };
+enum role { R_NONE, R_NO, R_NEVER, R_SO, R_WITHOUT, R_DOUBT, R_LEAST, R_AT, R_OR, R_LIKE,
+	    R_SIMILE };
 
 struct entry {
 	uint32_t hash;
@@ -285,6 +286,8 @@ static const struct {
 	{ "sorta", B_DECR }, { "sortof", B_DECR }, { "sort-of", B_DECR },
 	/* ours */
 	{ "a bit", B_DECR }, { "a little", B_DECR }, { "a little bit", B_DECR },
+	{ "fairly", B_DECR }, { "rather", B_DECR }, { "reasonably", B_DECR },
+	{ "pretty", B_DECR },
 	{ "no doubt", B_INCR }, { "without doubt", B_INCR }, { "without a doubt", B_INCR },
 };
 
@@ -303,7 +306,16 @@ static const struct {
 } roles[] = {
 	{ "no", R_NO }, { "never", R_NEVER }, { "so", R_SO }, { "this", R_SO },
 	{ "without", R_WITHOUT }, { "doubt", R_DOUBT }, { "least", R_LEAST }, { "at", R_AT },
-	{ "very", R_AT }, { "or", R_OR }, { "nor", R_OR },
+	{ "very", R_AT }, { "or", R_OR }, { "nor", R_OR }, { "like", R_LIKE },
+	/* words after which "like" is the preposition, not the verb */
+	{ "is", R_SIMILE }, { "was", R_SIMILE }, { "are", R_SIMILE }, { "were", R_SIMILE },
+	{ "be", R_SIMILE }, { "been", R_SIMILE }, { "it's", R_SIMILE }, { "feel", R_SIMILE },
+	{ "feels", R_SIMILE }, { "felt", R_SIMILE }, { "look", R_SIMILE }, { "looks", R_SIMILE },
+	{ "looked", R_SIMILE }, { "seem", R_SIMILE }, { "seems", R_SIMILE },
+	{ "seemed", R_SIMILE }, { "sound", R_SIMILE }, { "sounds", R_SIMILE },
+	{ "sounded", R_SIMILE }, { "something", R_SIMILE }, { "nothing", R_SIMILE },
+	{ "anything", R_SIMILE }, { "just", R_SIMILE }, { "much", R_SIMILE },
+	{ "more", R_SIMILE }, { "less", R_SIMILE }, { "exactly", R_SIMILE },
 };
 
 static const char *const contrasts[] = { "but", "however", "nevertheless", "nonetheless" };
@@ -479,6 +491,63 @@ load_emoji(struct senti *s, const char *data, size_t len)
 	}
 }
 
+/* Adds word (NUL-terminated) with valence v unless some lexicon has it. */
+static void
+add_derived(struct senti *s, const char *word, size_t n, double v)
+{
+	struct entry *e = upsert(s, word, n);
+
+	if (e->flags & (F_VALENCE | F_BOOSTER | F_NEGATOR))
+		return;
+	e->flags |= F_VALENCE;
+	e->valence = (float)v;
+}
+
+/* Regular derivations of the single words in the lexicon that it lacks:
+ * adverbs in -ly ("beautifully", "happily", "terribly"), plurals and verb
+ * forms in -s, -ed, -ing, and "un-" prefixes, which negate
+ * ("unconvincing").  Read only when no lexicon has the derived word. */
+static void
+derive_forms(struct senti *s)
+{
+	static const struct {
+		const char *strip, *add;
+		int negate;
+	} rules[] = {
+		{ "", "ly", 0 }, { "y", "ily", 0 }, { "le", "ly", 0 }, { "ic", "ically", 0 },
+		{ "", "s", 0 }, { "", "ed", 0 }, { "e", "ed", 0 }, { "", "ing", 0 },
+		{ "e", "ing", 0 }, { "", "un", 1 },
+	};
+	size_t nbase = s->nents;
+
+	for (size_t i = 0; i < nbase; i++) {
+		struct entry base = s->ents[i];
+		char w[MAX_WORD + 8];
+
+		if (!(base.flags & F_VALENCE) || (base.flags & (F_BOOSTER | F_NEGATOR)) ||
+		    base.keylen < 3 || base.keylen > MAX_WORD - 6 ||
+		    memchr(s->arena + base.key, ' ', base.keylen) ||
+		    strspn(s->arena + base.key, "abcdefghijklmnopqrstuvwxyz") != base.keylen)
+			continue;
+		for (size_t r = 0; r < NELEM(rules); r++) {
+			size_t sl = strlen(rules[r].strip), al = strlen(rules[r].add), n;
+			const char *key = s->arena + s->ents[i].key;
+
+			if (sl > base.keylen || memcmp(key + base.keylen - sl, rules[r].strip, sl) != 0)
+				continue;
+			if (rules[r].negate) {
+				memcpy(w, rules[r].add, al);
+				memcpy(w + al, key, base.keylen);
+			} else {
+				memcpy(w, key, base.keylen - sl);
+				memcpy(w + base.keylen - sl, rules[r].add, al);
+			}
+			n = base.keylen - sl + al;
+			add_derived(s, w, n, rules[r].negate ? base.valence * N_SCALAR : base.valence);
+		}
+	}
+}
+
 static enum es_err
 load_builtin(struct senti *s, const char *name, char *err, size_t errlen)
 {
@@ -530,6 +599,8 @@ senti_new(const char *extra_lexicon, struct senti **out, char *err, size_t errle
 	rc = load_builtin(s, "vader_lexicon.txt", err, errlen);
 	if (rc == ES_OK && (emoji = data_find("emoji_utf8_lexicon.txt", &len)))
 		load_emoji(s, emoji, len);
+	if (rc == ES_OK)
+		derive_forms(s);
 	if (rc == ES_OK)
 		rc = load_builtin(s, "cx_lexicon.txt", err, errlen);
 	if (rc == ES_OK && extra_lexicon)
@@ -718,6 +789,8 @@ unit_valence(const struct unit *u, size_t n, size_t i, bool emph)
 	bool fixed = e->flags & F_FIXED;
 	double v = e->valence;
 
+	if (e->role == R_LIKE && i > 0 && is_role(&u[i - 1], R_SIMILE))
+		return 0; /* "it feels like a chore": a comparison, no liking */
 	if (e->role == R_NO && i + 1 < n && has_valence(&u[i + 1]))
 		v = 0; /* "no" that negates the next word has none of its own */
 	else if (!fixed && no_before(u, i))

@@ -123,10 +123,36 @@ test_boosters(void)
 	T_ASSERT(c("very good") > c("very much good"));
 	/* "incredible" alone has its valence; before a word it boosts it */
 	T_EQ_STR(lab("The acting was incredible"), "positive");
+	/* degree words that soften */
+	T_ASSERT(c("pretty good") < c("good") && c("pretty good") > 0);
+	T_ASSERT(c("fairly bad") > c("bad") && c("fairly bad") < 0);
 	T_ASSERT(c("incredibly good") > c("good"));
 	/* and combined with negation: "not very good" is negative */
 	T_EQ_STR(lab("not very good"), "negative");
 	T_EQ_DBL(c("not very good"), -0.3865, 5e-5);
+}
+
+/* Regular derivations of lexicon words are read like their base. */
+static void
+test_derived_forms(void)
+{
+	T_EQ_DBL(c("unfairly"), c("unfair"), 1e-12);
+	T_EQ_DBL(c("grinningly"), c("grinning"), 1e-12);
+	T_EQ_STR(lab("an unfunny film"), "negative");
+	T_EQ_DBL(c("unfunny"), c("not funny"), 1e-6);
+	T_EQ_STR(lab("it charms"), "positive");
+	/* the lexicon's own entry wins over a derivation: "unhappy" is rated */
+	T_EQ_DBL(c("unhappy"), -1.8 / sqrt(1.8 * 1.8 + 15), 1e-6);
+}
+
+/* "like" after "is", "feels", "looks" ... compares; elsewhere it likes. */
+static void
+test_like(void)
+{
+	T_EQ_STR(lab("I like this phone"), "positive");
+	T_EQ_STR(lab("It feels like a phone"), "neutral");
+	T_EQ_STR(lab("it was like a bad dream"), "negative");
+	T_EQ_DBL(c("it was like a bad dream"), c("it was a bad dream"), 1e-12);
 }
 
 static void
@@ -434,6 +460,8 @@ main(void)
 	T_RUN(test_labels);
 	T_RUN(test_negation);
 	T_RUN(test_boosters);
+	T_RUN(test_derived_forms);
+	T_RUN(test_like);
 	T_RUN(test_caps);
 	T_RUN(test_punctuation);
 	T_RUN(test_contrast);
