@@ -102,20 +102,40 @@ hash_bytes(const char *p, size_t n)
 	return h;
 }
 
+/* A slot holds the entry's index + 1 in its low SLOT_BITS and the high bits
+ * of its hash above them, so that a word in no lexicon (most words) is
+ * turned away by the slot array alone, without touching an entry. */
+#define SLOT_BITS 20
+#define SLOT_INDEX ((1u << SLOT_BITS) - 1)
+#define MAX_ENTRIES (SLOT_INDEX - 1)
+
 static const struct entry *
 lookup(const struct senti *s, const char *key, size_t n, uint32_t h)
 {
 	size_t i = h & s->mask;
-	uint32_t slot;
+	uint32_t slot, tag = h & ~SLOT_INDEX;
 
 	while ((slot = s->slots[i]) != 0) {
-		const struct entry *e = &s->ents[slot - 1];
+		if ((slot & ~SLOT_INDEX) == tag) {
+			const struct entry *e = &s->ents[(slot & SLOT_INDEX) - 1];
 
-		if (e->hash == h && e->keylen == n && memcmp(s->arena + e->key, key, n) == 0)
-			return e;
+			if (e->hash == h && e->keylen == n && memcmp(s->arena + e->key, key, n) == 0)
+				return e;
+		}
 		i = (i + 1) & s->mask;
 	}
 	return NULL;
+}
+
+static void
+slot_put(struct senti *s, size_t k)
+{
+	uint32_t h = s->ents[k].hash;
+	size_t i = h & s->mask;
+
+	while (s->slots[i])
+		i = (i + 1) & s->mask;
+	s->slots[i] = (h & ~SLOT_INDEX) | (uint32_t)(k + 1);
 }
 
 static uint32_t
@@ -141,13 +161,8 @@ table_grow(struct senti *s)
 	free(s->slots);
 	s->slots = xcalloc(nslots, sizeof(*s->slots));
 	s->mask = nslots - 1;
-	for (size_t k = 0; k < s->nents; k++) {
-		size_t i = s->ents[k].hash & s->mask;
-
-		while (s->slots[i])
-			i = (i + 1) & s->mask;
-		s->slots[i] = (uint32_t)k + 1;
-	}
+	for (size_t k = 0; k < s->nents; k++)
+		slot_put(s, k);
 }
 
 /* Returns the entry for key (already normalised), adding an empty one. */
@@ -171,13 +186,7 @@ upsert(struct senti *s, const char *key, size_t n)
 	e->hash = h;
 	e->key = arena_put(s, key, n);
 	e->keylen = (uint16_t)n;
-	{
-		size_t i = h & s->mask;
-
-		while (s->slots[i])
-			i = (i + 1) & s->mask;
-		s->slots[i] = (uint32_t)++s->nents;
-	}
+	slot_put(s, s->nents++);
 	return e;
 }
 
@@ -419,6 +428,8 @@ lex_line(struct senti *s, const char *p, size_t n, char *msg, size_t msglen)
 	v = strtod(num, &stop);
 	if (stop == num || *stop || errno || !(v >= -4.0 && v <= 4.0))
 		return es_error(ES_EPARSE, msg, msglen, "valence '%s' is not a number in -4..4", num);
+	if (s->nents + MAX_PHRASE > MAX_ENTRIES)
+		return es_error(ES_ETOOBIG, msg, msglen, "more than %u entries", MAX_ENTRIES);
 	if (!(e = add_key(s, p, (size_t)(tab - p))))
 		return es_error(ES_EPARSE, msg, msglen,
 				"token longer than %d bytes or %d words", MAX_WORD, MAX_PHRASE);
@@ -438,6 +449,7 @@ load_lexicon(struct senti *s, const char *name, const char *data, size_t len, ch
 	const char *p = data, *end = data + len;
 	char msg[ES_ERRLEN];
 	int line = 0;
+	enum es_err rc;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -446,8 +458,8 @@ load_lexicon(struct senti *s, const char *name, const char *data, size_t len, ch
 		line++;
 		if (n && p[n - 1] == '\r')
 			n--;
-		if (n && p[0] != '#' && lex_line(s, p, n, msg, sizeof(msg)) != ES_OK)
-			return es_error(ES_EPARSE, err, errlen, "%s:%d: %s", name, line, msg);
+		if (n && p[0] != '#' && (rc = lex_line(s, p, n, msg, sizeof(msg))) != ES_OK)
+			return es_error(rc, err, errlen, "%s:%d: %s", name, line, msg);
 		p += n;
 		while (p < end && (*p == '\r' || *p == '\n'))
 			p++;
@@ -520,7 +532,7 @@ derive_forms(struct senti *s)
 	};
 	size_t nbase = s->nents;
 
-	for (size_t i = 0; i < nbase; i++) {
+	for (size_t i = 0; i < nbase && s->nents + NELEM(rules) < MAX_ENTRIES; i++) {
 		struct entry base = s->ents[i];
 		char w[MAX_WORD + 8];
 
@@ -932,28 +944,42 @@ push_unit(struct scan *st, const char *p, size_t len, const struct entry *e, uin
 	u->flags = (uint8_t)flags;
 }
 
+/* Pushes the word p[0..len): folded and hashed in one pass, as word_fold()
+ * and hash_bytes() would (this is the hot loop of scoring). */
 static void
 push_word(struct scan *st, const char *p, size_t len)
 {
 	char w[MAX_WORD];
-	size_t n = len <= MAX_WORD ? word_fold(p, len, w) : 0;
-	unsigned flags = 0, upper = 0, lower = 0;
-	uint32_t h = 0;
-	const struct entry *e = NULL;
+	unsigned upper = 0, lower = 0, apos = 0, flags = 0;
+	uint32_t h = 2166136261u;
+	size_t n = 0;
 
-	if (n) {
-		h = hash_bytes(w, n);
-		e = lookup(st->s, w, n, h);
-		for (size_t i = 0; i < len; i++) {
-			upper += (unsigned)((unsigned char)p[i] - 'A') < 26u;
-			lower += (unsigned)((unsigned char)p[i] - 'a') < 26u;
-		}
-		if (upper >= 2 && !lower)
-			flags |= U_SHOUT;
-		if (n >= 3 && memmem(w, n, "n't", 3))
-			flags |= U_NT;
+	if (len > MAX_WORD) {
+		push_unit(st, p, len, NULL, 0, 0);
+		return;
 	}
-	push_unit(st, p, len, e, h, flags);
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = (unsigned char)p[i];
+
+		if (c == 0xe2 && i + 2 < len && (unsigned char)p[i + 1] == 0x80 &&
+		    ((unsigned char)p[i + 2] | 1) == 0x99) {
+			c = '\'';
+			i += 2;
+		} else if (c - 'A' < 26u) {
+			upper++;
+			c += 32;
+		} else if (c - 'a' < 26u) {
+			lower++;
+		}
+		apos |= c == '\'';
+		w[n++] = (char)c;
+		h = (h ^ c) * 16777619u;
+	}
+	if (upper >= 2 && !lower)
+		flags |= U_SHOUT;
+	if (apos && n >= 3 && memmem(w, n, "n't", 3))
+		flags |= U_NT;
+	push_unit(st, p, len, lookup(st->s, w, n, h), h, flags);
 }
 
 static void
@@ -1012,26 +1038,42 @@ char_class(const char *p, size_t n, size_t i, size_t *k, int32_t *cp)
 	return cp_class(*cp);
 }
 
+/* Whether the character at p[i] is a letter or digit. */
+static bool
+letter_at(const char *p, size_t n, size_t i)
+{
+	size_t k;
+	int32_t cp;
+
+	if ((unsigned char)p[i] < 0x80)
+		return ascii_word((unsigned char)p[i]);
+	return char_class(p, n, i, &k, &cp) == CP_LETTER;
+}
+
 /* The end of the word starting at p[i]: letters and digits, with single
  * apostrophes and hyphens inside, and '.' or ',' between two digits. */
 static size_t
 word_end(const char *p, size_t n, size_t i)
 {
-	size_t k;
-	int32_t cp;
-
 	while (i < n) {
-		enum cp_class c = char_class(p, n, i, &k, &cp);
-		size_t k2;
-		int32_t cp2;
+		unsigned char c = (unsigned char)p[i];
+		size_t k = 1;
+		int32_t cp = c;
+		enum cp_class cl;
 
-		if (c == CP_LETTER) {
+		if (c < 0x80 && ascii_word(c)) {
+			i++;
+			continue;
+		}
+		cl = c < 0x80 ? (c == '\'' ? CP_APOS : c == '-' ? CP_DASH : CP_PUNCT)
+			      : char_class(p, n, i, &k, &cp);
+		if (cl == CP_LETTER) {
 			i += k;
 			continue;
 		}
-		if (i + k >= n || char_class(p, n, i + k, &k2, &cp2) != CP_LETTER)
+		if (i + k >= n || !letter_at(p, n, i + k))
 			break;
-		if (c == CP_APOS || c == CP_DASH ||
+		if (cl == CP_APOS || cl == CP_DASH ||
 		    ((cp == '.' || cp == ',') && is_digit(p[i - 1]) && is_digit(p[i + k])))
 			i += k;
 		else
