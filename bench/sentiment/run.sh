@@ -60,17 +60,21 @@ speed)
 	done
 	/usr/bin/python3 - "$res" <<'PY'
 import collections, statistics, sys
+# Rows come in repetitions of one run per scorer; "paired" is the median
+# over repetitions of earshot's rate divided by the scorer's rate in the same
+# repetition, which a busy machine disturbs less than the rates themselves.
 runs = collections.OrderedDict()
 for line in open(sys.argv[1]):
     name, n, secs, rate = line.split("\t")
     runs.setdefault(name, []).append((int(n), float(rate)))
-ours = statistics.median(r for _, r in runs["earshot-score"])
-print("%-24s %9s %5s %12s %21s %8s" % ("scorer", "texts", "reps", "median/s", "min-max/s", "earshot"))
+ours = [r for _, r in runs["earshot-score"]]
+print("%-24s %9s %5s %12s %21s %8s" % ("scorer", "texts", "reps", "median/s", "min-max/s",
+      "paired"))
 for name, rs in runs.items():
     rates = [r for _, r in rs]
-    med = statistics.median(rates)
-    print("%-24s %9d %5d %12.0f %10.0f-%-10.0f %7.1fx" % (name, rs[0][0], len(rs), med,
-          min(rates), max(rates), ours / med))
+    paired = statistics.median(a / b for a, b in zip(ours, rates))
+    print("%-24s %9d %5d %12.0f %10.0f-%-10.0f %7.2fx" % (name, rs[0][0], len(rs),
+          statistics.median(rates), min(rates), max(rates), paired))
 PY
 	;;
 esac
