@@ -2,6 +2,7 @@
  * the customer-experience lexicon, ratings, extra lexicons, and the
  * `earshot sentiment` command's output. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +381,48 @@ test_extra_lexicon(void)
 	senti_free(NULL);
 }
 
+/* One table, scored from two threads at once, gives what one thread gives. */
+static const char *const thread_texts[] = {
+	"The food was great but the service was AWFUL!!!", "not very good", ":) <3",
+	"I'm never buying from them again :(", "still waiting for my refund",
+	"\xf0\x9f\x98\x80 kind of good, not bad at all", "Today only kinda sux! But I'll get by",
+};
+#define NTHREAD_TEXTS (sizeof(thread_texts) / sizeof(thread_texts[0]))
+
+static void *
+thread_score(void *arg)
+{
+	double *out = arg;
+
+	for (int r = 0; r < 2000; r++)
+		for (size_t i = 0; i < NTHREAD_TEXTS; i++) {
+			struct senti_score sc;
+
+			senti_score(S, thread_texts[i], strlen(thread_texts[i]), &sc);
+			if (r == 0)
+				out[i] = sc.compound;
+			else if (out[i] != sc.compound)
+				out[i] = NAN;
+		}
+	return NULL;
+}
+
+static void
+test_threads(void)
+{
+	double a[NTHREAD_TEXTS], b[NTHREAD_TEXTS];
+	pthread_t ta, tb;
+
+	T_EQ_INT(pthread_create(&ta, NULL, thread_score, a), 0);
+	T_EQ_INT(pthread_create(&tb, NULL, thread_score, b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	for (size_t i = 0; i < NTHREAD_TEXTS; i++) {
+		T_EQ_DBL(a[i], c(thread_texts[i]), 0);
+		T_EQ_DBL(b[i], c(thread_texts[i]), 0);
+	}
+}
+
 static void
 test_command(void)
 {
@@ -471,6 +514,7 @@ main(void)
 	T_RUN(test_rating);
 	T_RUN(test_robustness);
 	T_RUN(test_extra_lexicon);
+	T_RUN(test_threads);
 	T_RUN(test_command);
 	senti_free(S);
 	return t_report();
