@@ -9,8 +9,8 @@
 #                                        and NLTK's VADER, interleaved, REPS times
 #                                        (default 5); prints median and min-max
 #
-# Needs: python3-nltk (Debian), and `npm install --prefix bench sentiment
-# vader-sentiment` (bench/node_modules is git-ignored).  Texts come from
+# Needs: python3-nltk (Debian), and `npm ci --prefix bench` (bench/package.json:
+# sentiment, vader-sentiment; bench/node_modules is git-ignored).  Texts come from
 # gen.py with seed 42: 1,000,000 lines, mean 133 bytes.  The slow peers score
 # a prefix of them (NLTK 100,000, vader-sentiment 20,000) so that one
 # repetition stays near a minute.
