@@ -121,4 +121,28 @@ enum es_err store_ingest(struct store *s, const struct store_fetch *f, struct st
 /* "negative", "neutral", "positive" for -1, 0, 1. */
 const char *store_label_name(int label);
 
+
+/* ---- rescoring ---- */
+
+/* What the rescorer needs of a stored mention, and what it gives back. */
+struct store_rescore_item {
+	int64_t id;
+	char *title, *text;   /* owned by the batch */
+	double rating;        /* NAN when none */
+	double sentiment;     /* out */
+	int label;            /* out: -1, 0, 1 */
+};
+
+/* Loads up to max mentions with id > *after whose scorer is older than
+ * version (every mention when all), in id order, into items (the caller's
+ * array of max); sets *n and moves *after to the last id.  *n == 0 means
+ * there are no more.  Free the strings with store_rescore_reset(). */
+enum es_err store_rescore_load(struct store *s, int version, bool all, int64_t *after,
+			       struct store_rescore_item *items, size_t max, size_t *n, char *err,
+			       size_t errlen);
+/* Writes the scores of n items, stamped with version, in one transaction. */
+enum es_err store_rescore_save(struct store *s, int version, const struct store_rescore_item *items,
+			       size_t n, char *err, size_t errlen);
+void store_rescore_reset(struct store_rescore_item *items, size_t n);
+
 #endif
