@@ -131,7 +131,7 @@ report_summary(FILE *fp, const struct period *p, const char *db, int64_t now)
 		return;
 	}
 	fputs("<table class=\"summary\"><thead><tr><th>brand</th><th class=\"n\">mentions</th>"
-	      "<th class=\"n\">change</th><th class=\"n\">negative</th><th class=\"n\">change</th>"
+	      "<th class=\"n\">vs before</th><th class=\"n\">negative</th><th class=\"n\">vs before</th>"
 	      "<th class=\"n\">alerts</th></tr></thead><tbody>\n", fp);
 	for (size_t i = 0; i < p->nbrands; i++) {
 		const struct period_brand *br = &p->brands[i];
@@ -151,6 +151,17 @@ report_summary(FILE *fp, const struct period *p, const char *db, int64_t now)
 	fputs("</tbody></table>\n</header>\n", fp);
 }
 
+/* Alerts that reached every webhook they were meant for. */
+static size_t
+report_delivered(const struct period_brand *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->nalerts; i++)
+		n += b->alerts[i].delivery && strcmp(b->alerts[i].delivery, "delivered") == 0;
+	return n;
+}
+
 static void
 report_kpis(FILE *fp, const struct period_brand *b)
 {
@@ -162,13 +173,13 @@ report_kpis(FILE *fp, const struct period_brand *b)
 		    "share</div><div class=\"value\">%.1f%%</div><div class=\"delta\">",
 		(long long)b->prev.mentions, 100 * period_share(&b->cur));
 	report_share_change(fp, &b->cur, &b->prev);
-	fprintf(fp, " vs %.1f%%</div></div>\n<div class=\"kpi\"><div class=\"label\">Average "
-		    "sentiment</div><div class=\"value\">%+.2f</div><div class=\"delta\">%+.2f "
-		    "before</div></div>\n<div class=\"kpi\"><div class=\"label\">Alerts</div>"
-		    "<div class=\"value\">%zu</div><div class=\"delta\">%lld negative mentions"
-		    "</div></div>\n</div>\n",
-		100 * period_share(&b->prev), period_avg(&b->cur), period_avg(&b->prev), b->nalerts,
-		(long long)b->cur.negative);
+	fprintf(fp, " vs %.1f%%</div></div>\n<div class=\"kpi\"><div "
+		    "class=\"label\">Average sentiment</div><div class=\"value\">%+.2f</div>"
+		    "<div class=\"delta\">%+.2f before</div></div>\n<div class=\"kpi\"><div "
+		    "class=\"label\">Alerts</div><div class=\"value\">%zu</div><div "
+		    "class=\"delta\">%zu delivered everywhere</div></div>\n</div>\n",
+		100 * period_share(&b->prev), period_avg(&b->cur),
+		period_avg(&b->prev), b->nalerts, report_delivered(b));
 }
 
 static void
