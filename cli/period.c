@@ -66,24 +66,19 @@ period_load_brand(struct store *s, const struct period *p, const struct period_w
 	return rc;
 }
 
-enum es_err
-period_load(struct store *s, int64_t now, size_t ndays, const struct period_want *w,
-	    struct period *p, char *err, size_t errlen)
+static enum es_err
+period_load_all(struct store *s, const struct period_want *w, struct period *p, char *err,
+		size_t errlen)
 {
 	char **names = NULL;
 	size_t n = 0;
 	enum es_err rc = ES_OK;
 
-	*p = (struct period){ .ndays = ndays };
-	if (ndays < 1 || ndays > PERIOD_MAX_DAYS)
-		return es_error(ES_EINVAL, err, errlen, "a period is 1 to %d days", PERIOD_MAX_DAYS);
-	p->to = now - (now % PERIOD_DAY + PERIOD_DAY) % PERIOD_DAY + PERIOD_DAY;
-	p->first = p->to - (int64_t)ndays * PERIOD_DAY;
 	if (w->brand) {
 		names = xcalloc(1, sizeof(char *));
 		names[n++] = xstrdup(w->brand);
-	} else if ((rc = analytics_brands(s, p->first - (int64_t)ndays * PERIOD_DAY, p->to, &names,
-					  &n, err, errlen))) {
+	} else if ((rc = analytics_brands(s, p->first - (int64_t)p->ndays * PERIOD_DAY, p->to,
+					  &names, &n, err, errlen))) {
 		return rc;
 	}
 	p->brands = xcalloc(n ? n : 1, sizeof(*p->brands));
@@ -95,6 +90,24 @@ period_load(struct store *s, int64_t now, size_t ndays, const struct period_want
 	analytics_names_free(names, n);
 	if (!rc)
 		rc = analytics_sources(s, &p->sources, &p->nsources, err, errlen);
+	return rc;
+}
+
+enum es_err
+period_load(struct store *s, int64_t now, size_t ndays, const struct period_want *w,
+	    struct period *p, char *err, size_t errlen)
+{
+	enum es_err rc;
+
+	*p = (struct period){ .ndays = ndays };
+	if (ndays < 1 || ndays > PERIOD_MAX_DAYS)
+		return es_error(ES_EINVAL, err, errlen, "a period is 1 to %d days", PERIOD_MAX_DAYS);
+	p->to = now - (now % PERIOD_DAY + PERIOD_DAY) % PERIOD_DAY + PERIOD_DAY;
+	p->first = p->to - (int64_t)ndays * PERIOD_DAY;
+	if ((rc = analytics_snapshot_begin(s, err, errlen)))
+		return rc;
+	rc = period_load_all(s, w, p, err, errlen);
+	analytics_snapshot_end(s);
 	return rc;
 }
 

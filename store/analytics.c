@@ -101,6 +101,21 @@ an_grow(void *arr, size_t n, size_t *cap, size_t sz)
 }
 
 enum es_err
+analytics_snapshot_begin(struct store *s, char *err, size_t errlen)
+{
+	int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? ES_OK : store_fail(s, rc, err, errlen, "begin");
+}
+
+void
+analytics_snapshot_end(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+enum es_err
 analytics_days(struct store *s, const char *brand, int64_t first_day, size_t ndays,
 	       struct analytics_day *days, char *err, size_t errlen)
 {

@@ -17,6 +17,12 @@
 #define ANALYTICS_MAX_BRANDS 1000 /* brands listed at most */
 #define ANALYTICS_MAX_ROWS 1000   /* rows of any other list at most */
 
+/* Starts a read transaction, so that the queries which follow all see one
+ * snapshot of the database while the daemon goes on writing; end it soon
+ * (a snapshot held open keeps the WAL from being checkpointed). */
+enum es_err analytics_snapshot_begin(struct store *s, char *err, size_t errlen);
+void analytics_snapshot_end(struct store *s);
+
 /* One day of one brand. */
 struct analytics_day {
 	int64_t day;            /* midnight UTC */
