@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/when.h"
 #include "core/xalloc.h"
 #include "store/store_int.h"
 
@@ -13,7 +14,17 @@
  * and its full-text rows (trigger mentions_fts_delete). */
 static const char sql_retention[] =
 	"DELETE FROM mentions WHERE id IN\n"
-	"  (SELECT id FROM mentions WHERE counted_at < ?1 ORDER BY counted_at LIMIT ?2)";
+	"  (SELECT id FROM mentions WHERE counted_at < ?1 ORDER BY counted_at, id LIMIT ?2)";
+
+/* What retention removes leaves a tombstone, so that a feed still listing
+ * an old item does not store it again; tombstones go after one more
+ * retention period. */
+static const char sql_tombstone[] =
+	"INSERT OR IGNORE INTO mention_tombstones (source_id, guid, deleted_at)\n"
+	"SELECT source_id, guid, ?3 FROM mentions WHERE counted_at < ?1\n"
+	"ORDER BY counted_at, id LIMIT ?2";
+static const char sql_tombstone_expire[] =
+	"DELETE FROM mention_tombstones WHERE deleted_at < ?1";
 
 /* The external-content check (rank 1) compares the index with the mentions
  * table; without it a missing delete goes unnoticed. */
@@ -34,6 +45,29 @@ maint_writable(struct store *s, char *err, size_t errlen)
 	if (s->mode != STORE_RW)
 		return es_error(ES_EINVAL, err, errlen, "%s is open read-only", s->path);
 	return ES_OK;
+}
+
+static enum es_err
+maint_tombstones(struct store *s, int64_t cutoff, size_t batch, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_tombstone, err, errlen);
+	int rc;
+
+	if (!st)
+		return ES_EDB;
+	store_bind_time(st, 1, cutoff);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)batch);
+	store_bind_time(st, 3, when_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, rc, err, errlen, "retention");
+	if (!(st = store_stmt(s, sql_tombstone_expire, err, errlen)))
+		return ES_EDB;
+	store_bind_time(st, 1, cutoff);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ES_OK : store_fail(s, rc, err, errlen, "retention");
 }
 
 static enum es_err
@@ -68,7 +102,8 @@ store_retention_step(struct store *s, int64_t cutoff, size_t batch, size_t *remo
 		return es_error(ES_EINVAL, err, errlen, "retention needs a cutoff and a batch size");
 	if ((rc = store_begin(s, err, errlen)))
 		return rc;
-	if ((rc = maint_delete_old(s, cutoff, batch, removed, err, errlen)) ||
+	if ((rc = maint_tombstones(s, cutoff, batch, err, errlen)) ||
+	    (rc = maint_delete_old(s, cutoff, batch, removed, err, errlen)) ||
 	    (*removed && (rc = maint_exec(s, "PRAGMA incremental_vacuum", err, errlen))) ||
 	    (rc = store_commit(s, err, errlen))) {
 		store_rollback(s);

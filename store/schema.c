@@ -53,6 +53,14 @@ static const char schema_v1[] =
 	"  PRIMARY KEY (brand, mention_id)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX mention_brands_mention ON mention_brands(mention_id);\n"
+	/* Mentions retention removed, so a feed that still lists them does not
+	 * bring them back. */
+	"CREATE TABLE mention_tombstones (\n"
+	"  source_id  INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,\n"
+	"  guid       TEXT NOT NULL,\n"
+	"  deleted_at TEXT NOT NULL,\n"
+	"  PRIMARY KEY (source_id, guid)\n"
+	") WITHOUT ROWID;\n"
 	"CREATE VIRTUAL TABLE mentions_fts USING fts5(\n"
 	"  title, text, content='mentions', content_rowid='id',\n"
 	"  tokenize='unicode61 remove_diacritics 2'\n"

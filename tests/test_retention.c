@@ -131,6 +131,47 @@ test_retention_batches(void)
 	T_ASSERT(after > 0 && after < before / 2);
 }
 
+/* A feed that still lists items retention removed does not bring them back. */
+static void
+test_tombstones(void)
+{
+	const char *path = t_tmp("t.db");
+	char err[ES_ERRLEN];
+	struct store *s;
+	struct store_source src = { 0 };
+	struct store_ingest_result r;
+	struct mention m[3];
+	struct store_item it[3];
+	struct store_fetch f;
+	size_t n;
+
+	fill(path);
+	T_EQ_INT(store_open(path, STORE_RW, &s, err, sizeof(err)), ES_OK);
+	do
+		T_EQ_INT(store_retention_step(s, now - 180 * DAY, 500, &n, err, sizeof(err)), ES_OK);
+	while (n > 0);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mention_tombstones"), OLD);
+	T_EQ_INT(store_source_get(s, "src", &src, err, sizeof(err)), ES_OK);
+	for (int i = 0; i < 3; i++) {
+		mention_init(&m[i]);
+		it[i] = (struct store_item){ .m = &m[i] };
+	}
+	m[0].guid = "g0";       /* removed by retention */
+	m[0].published = now - 300 * DAY;
+	m[1].guid = "g999";     /* removed by retention */
+	m[2].guid = "g-brand-new";
+	f = (struct store_fetch){ .source_id = src.id, .fetched_at = now, .ok = true };
+	T_EQ_INT(store_ingest(s, &f, it, 3, &r, err, sizeof(err)), ES_OK);
+	T_EQ_INT(r.inserted, 1);
+	T_EQ_INT(r.duplicates, 2);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions WHERE guid IN ('g0','g999')"), 0);
+	/* One retention period later the tombstones go too. */
+	T_EQ_INT(store_retention_step(s, when_now() + 1, 500, &n, err, sizeof(err)), ES_OK);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mention_tombstones WHERE guid = 'g0'"), 0);
+	store_source_reset(&src);
+	store_close(s);
+}
+
 static void
 test_check_finds_fts_drift(void)
 {
@@ -233,6 +274,7 @@ main(void)
 	now = when_timegm(2026, 11, 18, 10, 30, 0);
 	when_set_offset(now - when_now());
 	T_RUN(test_retention_batches);
+	T_RUN(test_tombstones);
 	T_RUN(test_check_finds_fts_drift);
 	T_RUN(test_read_only_refused);
 	T_RUN(test_db_commands);
