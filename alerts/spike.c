@@ -513,7 +513,9 @@ struct spike_phase {
 	bool ready;
 };
 
-/* Everything one evaluation needs, in buckets. */
+/* Everything one evaluation needs, in buckets.  NOTE: functions take it
+ * const, yet fill its caches (level, basis, phases) and scratch arrays:
+ * those never change what any later evaluation computes. */
 struct spike_ctx {
 	const struct spike_params *p;
 	const struct spike_series *s;
@@ -532,6 +534,16 @@ struct spike_ctx {
 	size_t kmax;                /* residuals per set, at most */
 };
 
+/* A count as the detector takes it: 0 for negatives and NaN, at most
+ * SPIKE_MAX_COUNT. */
+static double
+spike_clamp(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v < SPIKE_MAX_COUNT ? v : SPIKE_MAX_COUNT;
+}
+
 static double *
 spike_prefix(const double *v, size_t n)
 {
@@ -539,9 +551,7 @@ spike_prefix(const double *v, size_t n)
 
 	sum[0] = 0;
 	for (size_t i = 0; i < n; i++)
-		sum[i + 1] = sum[i] + (!(v[i] > 0)              ? 0
-		                       : v[i] < SPIKE_MAX_COUNT ? v[i]
-		                                                : SPIKE_MAX_COUNT);
+		sum[i + 1] = sum[i] + spike_clamp(v[i]);
 	return sum;
 }
 
