@@ -32,11 +32,11 @@
 
 /* A compiled query node: struct mq_node without its text. */
 struct mnode {
-	uint8_t op;        /* enum mq_op */
+	uint8_t op; /* enum mq_op */
 	uint8_t ordered;
 	uint16_t dist;
 	int32_t kid, next;
-	uint32_t atom;     /* MQ_LEAF */
+	uint32_t atom; /* MQ_LEAF */
 };
 
 struct atom {
@@ -47,7 +47,7 @@ struct atom {
 
 struct slot {
 	uint64_t hash;
-	uint32_t atom;     /* M_NONE: empty */
+	uint32_t atom; /* M_NONE: empty */
 	uint16_t len;
 	uint8_t flags;
 };
@@ -58,7 +58,7 @@ struct mbrand {
 };
 
 struct mname {
-	const char *name;      /* owned by brands[i] */
+	const char *name; /* owned by brands[i] */
 	size_t i;
 };
 
@@ -67,8 +67,8 @@ struct matcher {
 	size_t nnodes;
 	struct mbrand *brands;
 	size_t nbrands;
-	struct mname *byname;  /* the brands sorted by name */
-	size_t *always;        /* brands whose query is true of an empty text */
+	struct mname *byname; /* the brands sorted by name */
+	size_t *always;       /* brands whose query is true of an empty text */
 	size_t nalways;
 	struct atom *atoms;
 	size_t natoms, acap;
@@ -78,10 +78,10 @@ struct matcher {
 	/* Two Bloom-style bitmaps that rule most words out before any probe:
 	 * the hashes of whole words, and the first pkey bytes of prefixes. */
 	uint64_t *words, *prefixes;
-	unsigned fshift;       /* 64 - log2(bits in each) */
-	size_t pkey;           /* bytes of the prefix filter's key; 0: no prefixes */
-	unsigned forms;        /* bit f set: some atom has form f */
-	uint64_t plen[2];      /* bit L-1 set: a prefix of L bytes, folded / kept */
+	unsigned fshift;  /* 64 - log2(bits in each) */
+	size_t pkey;      /* bytes of the prefix filter's key; 0: no prefixes */
+	unsigned forms;   /* bit f set: some atom has form f */
+	uint64_t plen[2]; /* bit L-1 set: a prefix of L bytes, folded / kept */
 	bool has_cs;
 };
 
@@ -90,12 +90,12 @@ struct hit {
 };
 
 struct span {
-	uint32_t s, e;         /* first and last word position */
+	uint32_t s, e; /* first and last word position */
 };
 
 struct astate {
-	uint32_t seen;         /* generation of the last call that hit the atom */
-	uint32_t head, tail;   /* its hits in this call */
+	uint32_t seen;       /* generation of the last call that hit the atom */
+	uint32_t head, tail; /* its hits in this call */
 };
 
 struct match_ctx {
@@ -182,7 +182,7 @@ m_filter_build(struct matcher *m)
 	m->prefixes = xcalloc((1ull << lg) / 64, sizeof(*m->prefixes));
 	for (size_t i = 0; i < m->natoms; i++) {
 		const struct atom *a = &m->atoms[i];
-		unsigned char low[MATCH_MAX_WORD + 8] = { 0 };
+		unsigned char low[MATCH_MAX_WORD + 8] = {0};
 
 		m_ascii_lower(a->str, a->len, low);
 		if (a->flags & MF_PREFIX)
@@ -242,7 +242,7 @@ m_intern(struct matcher *m, const unsigned char *str, size_t len, unsigned f)
 	memcpy(a->str, str, len);
 	a->len = (uint32_t)len;
 	a->flags = (uint8_t)f;
-	m->slots[i] = (struct slot){ h, (uint32_t)m->natoms, (uint16_t)len, (uint8_t)f };
+	m->slots[i] = (struct slot){h, (uint32_t)m->natoms, (uint16_t)len, (uint8_t)f};
 	m->forms |= 1u << f;
 	if (f & MF_PREFIX)
 		m->plen[(f & MF_CS) != 0] |= 1ull << (len - 1);
@@ -257,8 +257,7 @@ struct m_pairs {
 
 /* Copies tree t into m's nodes; returns the root's index. */
 static int32_t
-m_copy(struct matcher *m, const struct mq_tree *t, bool cs, uint32_t brand,
-       struct m_pairs *pairs)
+m_copy(struct matcher *m, const struct mq_tree *t, bool cs, uint32_t brand, struct m_pairs *pairs)
 {
 	int32_t base = (int32_t)m->nnodes;
 
@@ -276,7 +275,7 @@ m_copy(struct matcher *m, const struct mq_tree *t, bool cs, uint32_t brand,
 		if (q->op != MQ_LEAF)
 			continue;
 		nd->atom = m_intern(m, q->str, q->len,
-				    q->kind | (q->prefix ? MF_PREFIX : 0) | (cs ? MF_CS : 0));
+		                    q->kind | (q->prefix ? MF_PREFIX : 0) | (cs ? MF_CS : 0));
 		if (pairs) {
 			if (pairs->n == pairs->cap) {
 				pairs->cap = pairs->cap ? pairs->cap * 2 : 64;
@@ -337,10 +336,8 @@ m_empty_true(const struct matcher *m, int32_t k)
 			if (m_empty_true(m, c))
 				return true;
 		return false;
-	case MQ_NOT:
-		return !m_empty_true(m, nd->kid);
-	default:
-		return false;
+	case MQ_NOT: return !m_empty_true(m, nd->kid);
+	default: return false;
 	}
 }
 
@@ -353,7 +350,7 @@ m_name_cmp(const void *a, const void *b)
 /* Compiles one query of brand b into m; returns its root, or -1. */
 static int32_t
 m_compile(struct matcher *m, struct mq_tree *t, const struct conf_brand *b, const char *key,
-	  const char *query, uint32_t bi, struct m_pairs *pairs, char *err, size_t errlen)
+          const char *query, uint32_t bi, struct m_pairs *pairs, char *err, size_t errlen)
 {
 	char msg[ES_ERRLEN];
 	int col;
@@ -365,7 +362,7 @@ m_compile(struct matcher *m, struct mq_tree *t, const struct conf_brand *b, cons
 	}
 	if (mq_parse(query, cs, t, msg, sizeof(msg), &col) != ES_OK) {
 		es_error(ES_EPARSE, err, errlen, "brand %s: %s: %s at column %d", b->name, key, msg,
-			 col);
+		         col);
 		return -1;
 	}
 	return m_copy(m, t, cs, bi, pairs);
@@ -373,9 +370,9 @@ m_compile(struct matcher *m, struct mq_tree *t, const struct conf_brand *b, cons
 
 static bool
 m_compile_brands(struct matcher *m, const struct conf *c, struct m_pairs *pairs, char *err,
-		 size_t errlen)
+                 size_t errlen)
 {
-	struct mq_tree t = { 0 };
+	struct mq_tree t = {0};
 	bool ok = true;
 
 	for (size_t i = 0; ok && i < c->nbrands; i++) {
@@ -389,7 +386,7 @@ m_compile_brands(struct matcher *m, const struct conf *c, struct m_pairs *pairs,
 		ok = mb->query >= 0;
 		if (ok && b->exclude) {
 			mb->exclude = m_compile(m, &t, b, "exclude", b->exclude, (uint32_t)i, NULL,
-						err, errlen);
+			                        err, errlen);
 			ok = mb->exclude >= 0;
 		}
 		if (ok && m_empty_true(m, mb->query))
@@ -403,7 +400,7 @@ struct matcher *
 matcher_new(const struct conf *c, char *err, size_t errlen)
 {
 	struct matcher *m = xcalloc(1, sizeof(*m));
-	struct m_pairs pairs = { NULL, 0, 0 };
+	struct m_pairs pairs = {NULL, 0, 0};
 
 	m->nbrands = c->nbrands;
 	m->brands = xcalloc(c->nbrands + 1, sizeof(*m->brands));
@@ -419,7 +416,7 @@ matcher_new(const struct conf *c, char *err, size_t errlen)
 	m_filter_build(m);
 	free(pairs.v);
 	for (size_t i = 0; i < m->nbrands; i++)
-		m->byname[i] = (struct mname){ m->brands[i].name, i };
+		m->byname[i] = (struct mname){m->brands[i].name, i};
 	if (m->nbrands)
 		qsort(m->byname, m->nbrands, sizeof(*m->byname), m_name_cmp);
 	return m;
@@ -461,9 +458,9 @@ matcher_name(const struct matcher *m, size_t i)
 
 enum es_err
 match_check_query(const char *query, const struct conf_source *src, char *err, size_t errlen,
-		  int *col)
+                  int *col)
 {
-	struct mq_tree t = { 0 };
+	struct mq_tree t = {0};
 	enum es_err rc = mq_parse(query, false, &t, err, errlen, col);
 
 	(void)src;
@@ -552,7 +549,7 @@ m_hit(const struct matcher *m, struct match_ctx *x, uint32_t atom, uint32_t pos)
 			x->hits = xreallocarray(x->hits, x->hcap, sizeof(*x->hits));
 		}
 		h = (uint32_t)x->nhits;
-		x->hits[x->nhits++] = (struct hit){ pos, M_NONE };
+		x->hits[x->nhits++] = (struct hit){pos, M_NONE};
 	}
 	if (a->seen == x->gen) {
 		/* NOTE: once the cap is reached no later hit is kept, so an
@@ -572,7 +569,7 @@ m_hit(const struct matcher *m, struct match_ctx *x, uint32_t atom, uint32_t pos)
 /* Probes the table for len bytes of w in form f, whose table hash is h. */
 static inline void
 m_lookup(const struct matcher *m, struct match_ctx *x, uint64_t h, const unsigned char *w,
-	 size_t len, unsigned f, uint32_t pos)
+         size_t len, unsigned f, uint32_t pos)
 {
 	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
 		const struct slot *s = &m->slots[i];
@@ -592,15 +589,15 @@ struct m_form {
 	const unsigned char *w;
 	size_t len;
 	unsigned cs;
-	uint64_t hash;         /* mt_hash() of w, when looked up whole */
+	uint64_t hash; /* mt_hash() of w, when looked up whole */
 };
 
-#define M_WHOLE 1u   /* look the form up whole */
-#define M_PREFIX 2u  /* and by each prefix length in use */
+#define M_WHOLE 1u  /* look the form up whole */
+#define M_PREFIX 2u /* and by each prefix length in use */
 
 static void
-m_lookup_form(const struct matcher *m, struct match_ctx *x, const struct m_form *f,
-	      unsigned how, unsigned kind, uint32_t pos)
+m_lookup_form(const struct matcher *m, struct match_ctx *x, const struct m_form *f, unsigned how,
+              unsigned kind, uint32_t pos)
 {
 	unsigned cs = f->cs;
 	uint64_t plens = m->plen[cs != 0] & (f->len >= 64 ? ~0ull : (1ull << f->len) - 1), h;
@@ -620,7 +617,7 @@ m_lookup_form(const struct matcher *m, struct match_ctx *x, const struct m_form 
 		m_lookup(m, x, m_fhash(h, cs | MF_PREFIX), f->w, l, cs | MF_PREFIX, pos);
 		if (kind && (m->forms & (1u << (cs | MF_PREFIX | kind))))
 			m_lookup(m, x, m_fhash(h, cs | MF_PREFIX | kind), f->w, l,
-				 cs | MF_PREFIX | kind, pos);
+			         cs | MF_PREFIX | kind, pos);
 	}
 }
 
@@ -629,8 +626,7 @@ m_lookup_form(const struct matcher *m, struct match_ctx *x, const struct m_form 
  * their hash.  NOTE: the verdict is returned, not stored in a struct:
  * two byte stores read back as one word stall on store forwarding. */
 static inline unsigned
-m_filter(const struct matcher *m, uint64_t lowh, const unsigned char *low, size_t len,
-	 bool cut)
+m_filter(const struct matcher *m, uint64_t lowh, const unsigned char *low, size_t len, bool cut)
 {
 	/* NOTE: & rather than &&, since branches on word lengths mispredict;
 	 * the prefix key may read bytes past a short word, in the buffer's
@@ -638,7 +634,7 @@ m_filter(const struct matcher *m, uint64_t lowh, const unsigned char *low, size_
 	 * prefix bitmap is empty. */
 	unsigned whole = (unsigned)!cut & (unsigned)m_bit(m->words, lowh, m->fshift);
 	unsigned prefix = (unsigned)(len >= m->pkey) &
-			  (unsigned)m_bit(m->prefixes, m_pkey(low, m->pkey), m->fshift);
+	                  (unsigned)m_bit(m->prefixes, m_pkey(low, m->pkey), m->fshift);
 
 	return whole * M_WHOLE | prefix * M_PREFIX;
 }
@@ -647,8 +643,8 @@ m_filter(const struct matcher *m, uint64_t lowh, const unsigned char *low, size_
 static void
 m_token(const struct matcher *m, struct match_ctx *x, const struct mt_tok *t, uint32_t pos)
 {
-	struct m_form fold = { t->fold, t->flen, 0, t->fhash };
-	struct m_form keep = { t->keep, t->klen, MF_CS, 0 };
+	struct m_form fold = {t->fold, t->flen, 0, t->fhash};
+	struct m_form keep = {t->keep, t->klen, MF_CS, 0};
 	unsigned char low[MATCH_MAX_WORD + 8];
 	unsigned how = m_filter(m, t->fhash, t->fold, t->flen, t->ftoolong);
 
@@ -693,7 +689,7 @@ m_push(struct match_ctx *x, uint32_t s, uint32_t e)
 		x->scap = x->scap ? x->scap * 2 : 256;
 		x->spans = xreallocarray(x->spans, x->scap, sizeof(*x->spans));
 	}
-	x->spans[x->stop++] = (struct span){ s, e };
+	x->spans[x->stop++] = (struct span){s, e};
 }
 
 static int
@@ -759,7 +755,7 @@ m_phrase_spans(const struct matcher *m, struct match_ctx *x, const struct mnode 
 			while (h != M_NONE && x->hits[h].pos < want)
 				h = x->hits[h].next;
 			if (h != M_NONE && x->hits[h].pos == want)
-				x->spans[out++] = (struct span){ x->spans[r].s, want };
+				x->spans[out++] = (struct span){x->spans[r].s, want};
 		}
 		x->stop = out;
 		if (out == base)
@@ -831,16 +827,11 @@ m_spans(const struct matcher *m, struct match_ctx *x, int32_t k, size_t cap)
 	const struct mnode *nd = &m->nodes[k];
 
 	switch (nd->op) {
-	case MQ_LEAF:
-		return m_leaf_spans(x, nd);
-	case MQ_PHRASE:
-		return m_phrase_spans(m, x, nd);
-	case MQ_OR:
-		return m_or_spans(m, x, nd);
-	case MQ_NEAR:
-		return m_near_spans(m, x, nd, cap);
-	default:
-		return 0; /* the parser lets no AND or NOT under a NEAR */
+	case MQ_LEAF: return m_leaf_spans(x, nd);
+	case MQ_PHRASE: return m_phrase_spans(m, x, nd);
+	case MQ_OR: return m_or_spans(m, x, nd);
+	case MQ_NEAR: return m_near_spans(m, x, nd, cap);
+	default: return 0; /* the parser lets no AND or NOT under a NEAR */
 	}
 }
 
@@ -853,15 +844,13 @@ m_maybe(const struct matcher *m, const struct match_ctx *x, int32_t k)
 	int32_t c;
 
 	switch (nd->op) {
-	case MQ_LEAF:
-		return m_seen(x, nd);
+	case MQ_LEAF: return m_seen(x, nd);
 	case MQ_PHRASE:
 		for (c = nd->kid; c >= 0; c = m->nodes[c].next)
 			if (!m_seen(x, &m->nodes[c]))
 				return false;
 		return true;
-	case MQ_NEAR:
-		return m_maybe(m, x, nd->kid) && m_maybe(m, x, m->nodes[nd->kid].next);
+	case MQ_NEAR: return m_maybe(m, x, nd->kid) && m_maybe(m, x, m->nodes[nd->kid].next);
 	default: /* MQ_OR: the only other node a NEAR holds */
 		for (c = nd->kid; c >= 0; c = m->nodes[c].next)
 			if (m_maybe(m, x, c))
@@ -878,8 +867,7 @@ m_eval(const struct matcher *m, struct match_ctx *x, int32_t k)
 	size_t top, n;
 
 	switch (nd->op) {
-	case MQ_LEAF:
-		return m_seen(x, nd);
+	case MQ_LEAF: return m_seen(x, nd);
 	case MQ_AND:
 		for (c = nd->kid; c >= 0; c = m->nodes[c].next)
 			if (!m_eval(m, x, c))
@@ -890,8 +878,7 @@ m_eval(const struct matcher *m, struct match_ctx *x, int32_t k)
 			if (m_eval(m, x, c))
 				return true;
 		return false;
-	case MQ_NOT:
-		return !m_eval(m, x, nd->kid);
+	case MQ_NOT: return !m_eval(m, x, nd->kid);
 	default: /* MQ_PHRASE, MQ_NEAR */
 		if (!m_maybe(m, x, k))
 			return false;
@@ -909,9 +896,9 @@ m_allow(const struct matcher *m, struct match_ctx *x, const struct conf_source *
 	if (!src || !src->brands)
 		return false;
 	for (char **name = src->brands; *name; name++) {
-		struct mname key = { *name, 0 };
+		struct mname key = {*name, 0};
 		const struct mname *f =
-			bsearch(&key, m->byname, m->nbrands, sizeof(*m->byname), m_name_cmp);
+		        bsearch(&key, m->byname, m->nbrands, sizeof(*m->byname), m_name_cmp);
 
 		if (f)
 			x->allow[f->i] = x->gen;
@@ -946,7 +933,7 @@ m_sort_indices(size_t *v, size_t n)
 
 size_t
 matcher_run(const struct matcher *m, struct match_ctx *x, const char *title, const char *text,
-	    const struct conf_source *src, const size_t **brands)
+            const struct conf_source *src, const size_t **brands)
 {
 	uint32_t pos = 0;
 	size_t nout = 0;

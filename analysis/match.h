@@ -58,15 +58,16 @@
 #include "core/conf.h"
 #include "core/err.h"
 
-#define MATCH_MAX_WORD 64     /* bytes of one normalised query word */
-#define MATCH_NEAR_MAX 100    /* largest n of NEAR/n */
-#define MATCH_MAX_DEPTH 32    /* nested parentheses, NOTs and NEARs */
-#define MATCH_MAX_TERMS 1024  /* words in one query */
-#define MATCH_MAX_SPANS 4096  /* pairs a NEAR inside a NEAR is tracked at per mention */
-#define MATCH_MAX_HITS (1 << 20) /* places of query words kept per mention; past
-				    it a word still counts as present, but phrases
-				    and NEAR see only the places before */
-#define MATCH_MIN_PREFIX 3    /* characters before a trailing '*' */
+#define MATCH_MAX_WORD 64    /* bytes of one normalised query word */
+#define MATCH_NEAR_MAX 100   /* largest n of NEAR/n */
+#define MATCH_MAX_DEPTH 32   /* nested parentheses, NOTs and NEARs */
+#define MATCH_MAX_TERMS 1024 /* words in one query */
+#define MATCH_MAX_SPANS 4096 /* pairs a NEAR inside a NEAR is tracked at per mention */
+#define MATCH_MAX_HITS                                                                             \
+	(1 << 20)          /* places of query words kept per mention; past                         \
+	                      it a word still counts as present, but phrases                       \
+	                      and NEAR see only the places before */
+#define MATCH_MIN_PREFIX 3 /* characters before a trailing '*' */
 
 /* A compiled set of brands.  Immutable once built: one matcher may be
  * shared by any number of threads, each with its own match_ctx. */
@@ -81,7 +82,7 @@ struct match_ctx;
  * err and the 1-based column, counted in characters of query, in *col.
  * src is unused. */
 enum es_err match_check_query(const char *query, const struct conf_source *src, char *err,
-			      size_t errlen, int *col);
+                              size_t errlen, int *col);
 
 /* Compiles the query, exclude and case of every brand of c.  The matcher
  * copies what it needs: c may be freed first.  Returns NULL when a query
@@ -105,6 +106,6 @@ void match_ctx_free(struct match_ctx *x);
  * their indices, in increasing order, in storage owned by x that is valid
  * until the next call with x. */
 size_t matcher_run(const struct matcher *m, struct match_ctx *x, const char *title,
-		   const char *text, const struct conf_source *src, const size_t **brands);
+                   const char *text, const struct conf_source *src, const size_t **brands);
 
 #endif

@@ -95,19 +95,19 @@ mt_hash(const unsigned char *p, size_t n)
 struct mt_scan {
 	const unsigned char *s;
 	size_t n, pos;
-	bool prev_word;  /* the character before pos belongs to a word */
-	bool keep;       /* also fill mt_tok.keep for non-ASCII tokens */
-	bool scalar;     /* no SIMD (tests compare the two paths) */
+	bool prev_word; /* the character before pos belongs to a word */
+	bool keep;      /* also fill mt_tok.keep for non-ASCII tokens */
+	bool scalar;    /* no SIMD (tests compare the two paths) */
 };
 
 struct mt_tok {
-	size_t start, end;     /* the token's bytes in the input */
-	unsigned kind;         /* enum mt_kind */
-	size_t flen, klen;     /* bytes in fold and keep, at most MATCH_MAX_WORD */
-	size_t nchars;         /* code points as written */
+	size_t start, end;       /* the token's bytes in the input */
+	unsigned kind;           /* enum mt_kind */
+	size_t flen, klen;       /* bytes in fold and keep, at most MATCH_MAX_WORD */
+	size_t nchars;           /* code points as written */
 	bool ftoolong, ktoolong; /* the form was cut at MATCH_MAX_WORD bytes */
-	bool ascii;            /* all ASCII: keep is fold but for case */
-	uint64_t fhash;        /* mt_hash() of fold, when !ftoolong */
+	bool ascii;              /* all ASCII: keep is fold but for case */
+	uint64_t fhash;          /* mt_hash() of fold, when !ftoolong */
 	/* Folded: NFKD, case-folded, marks stripped ("Café" -> "cafe").  Kept:
 	 * the same without case folding ("Café" -> "Cafe").  NOTE: 8 spare
 	 * bytes so that hashing may load a whole word past the end. */
@@ -127,13 +127,13 @@ bool mt_next(struct mt_scan *sc, struct mt_tok *t);
 enum mq_op { MQ_LEAF, MQ_PHRASE, MQ_NEAR, MQ_AND, MQ_OR, MQ_NOT };
 
 struct mq_node {
-	unsigned char op;       /* enum mq_op */
-	unsigned char kind;     /* LEAF: enum mt_kind */
-	bool prefix;            /* LEAF: any word that starts with str */
-	bool ordered;           /* NEAR/nf: left before right */
-	unsigned dist;          /* NEAR: most words between the two sides */
-	int kid, next;          /* first child, next sibling; -1: none */
-	size_t len;             /* LEAF: bytes of str */
+	unsigned char op;                  /* enum mq_op */
+	unsigned char kind;                /* LEAF: enum mt_kind */
+	bool prefix;                       /* LEAF: any word that starts with str */
+	bool ordered;                      /* NEAR/nf: left before right */
+	unsigned dist;                     /* NEAR: most words between the two sides */
+	int kid, next;                     /* first child, next sibling; -1: none */
+	size_t len;                        /* LEAF: bytes of str */
 	unsigned char str[MATCH_MAX_WORD]; /* LEAF: normalised as in mt_tok */
 };
 
@@ -148,7 +148,7 @@ struct mq_tree {
  * ES_EPARSE with a message in err and the 1-based column (in characters)
  * in *col. */
 enum es_err mq_parse(const char *query, bool cs, struct mq_tree *t, char *err, size_t errlen,
-		     int *col);
+                     int *col);
 /* Frees the nodes; t may be reused.  NULL is a no-op. */
 void mq_tree_free(struct mq_tree *t);
 

@@ -28,19 +28,19 @@ enum mq_tokt { T_EOF, T_LP, T_RP, T_WORD, T_PHRASE, T_AND, T_OR, T_NOT, T_NEAR }
 struct mq_parser {
 	const char *q;
 	size_t qlen;
-	size_t pos;           /* lexer position */
-	enum mq_tokt t;       /* current token */
-	size_t off, len;      /* its bytes (a phrase: inside the quotes) */
-	size_t phrase_at;     /* T_PHRASE: where its opening quote is */
-	unsigned dist;        /* T_NEAR */
-	bool ordered;         /* T_NEAR */
+	size_t pos;       /* lexer position */
+	enum mq_tokt t;   /* current token */
+	size_t off, len;  /* its bytes (a phrase: inside the quotes) */
+	size_t phrase_at; /* T_PHRASE: where its opening quote is */
+	unsigned dist;    /* T_NEAR */
+	bool ordered;     /* T_NEAR */
 	struct mq_tree *tree;
 	bool cs;
 	int depth;
 	int nleaves;
 	char *err;
 	size_t errlen;
-	int col;              /* of the error; 0: none yet */
+	int col; /* of the error; 0: none yet */
 };
 
 /* A group's exclusions: operands of the NOTs that followed a term. */
@@ -49,8 +49,8 @@ struct mq_group {
 };
 
 static const char *const mq_tok_names[] = {
-	[T_EOF] = "end", [T_LP] = "'('", [T_RP] = "')'", [T_WORD] = "word",
-	[T_PHRASE] = "phrase", [T_AND] = "AND", [T_OR] = "OR", [T_NOT] = "NOT", [T_NEAR] = "NEAR",
+        [T_EOF] = "end", [T_LP] = "'('", [T_RP] = "')'",  [T_WORD] = "word", [T_PHRASE] = "phrase",
+        [T_AND] = "AND", [T_OR] = "OR",  [T_NOT] = "NOT", [T_NEAR] = "NEAR",
 };
 
 static int mq_group(struct mq_parser *p);
@@ -129,26 +129,27 @@ mq_lex_near(struct mq_parser *p, size_t off, size_t len)
 static int
 mq_lex_word(struct mq_parser *p, size_t off, size_t len)
 {
-	static const char *const ops[] = { "AND", "OR", "NOT" };
-	static const enum mq_tokt opt[] = { T_AND, T_OR, T_NOT };
+	static const char *const ops[] = {"AND", "OR", "NOT"};
+	static const enum mq_tokt opt[] = {T_AND, T_OR, T_NOT};
 	const char *w = p->q + off;
 
 	for (size_t i = 0; i < 3; i++) {
 		if (len == strlen(ops[i]) && strncmp(w, ops[i], len) == 0)
 			return p->t = opt[i], 0;
 		if (len == strlen(ops[i]) && strncasecmp(w, ops[i], len) == 0)
-			return mq_fail(p, off,
-				       "'%.*s' is not an operator: write %s, or \"%.*s\" for the word",
-				       (int)len, w, ops[i], (int)len, w);
+			return mq_fail(
+			        p, off,
+			        "'%.*s' is not an operator: write %s, or \"%.*s\" for the word",
+			        (int)len, w, ops[i], (int)len, w);
 	}
 	if (len >= 4 && strncmp(w, "NEAR", 4) == 0 && (len == 4 || w[4] == '/'))
 		return mq_lex_near(p, off, len);
 	if (len >= 5 && strncasecmp(w, "near/", 5) == 0)
 		return mq_fail(p, off, "'%.*s' is not an operator: write NEAR/n in capitals",
-			       (int)len, w);
+		               (int)len, w);
 	if (w[0] == '-' && len > 1)
 		return mq_fail(p, off, "'-' does not exclude here: write NOT %.*s", (int)len - 1,
-			       w + 1);
+		               w + 1);
 	if (w[0] == '~')
 		return mq_fail(p, off, "'~n' proximity is not supported: use NEAR/n");
 	p->t = T_WORD;
@@ -180,7 +181,7 @@ mq_next(struct mq_parser *p)
 			end++;
 		if (end >= p->qlen)
 			return mq_fail(p, start, "unterminated phrase: '%.*s' is never closed",
-				       (int)ql, q + start);
+			               (int)ql, q + start);
 		p->phrase_at = start;
 		p->off = start + ql;
 		p->len = end - p->off;
@@ -251,7 +252,7 @@ mq_leaf(struct mq_parser *p, const struct mt_tok *tk, unsigned kind, bool prefix
 		return mq_fail(p, woff, "word longer than %d bytes", MATCH_MAX_WORD);
 	if (prefix && tk->nchars < MATCH_MIN_PREFIX)
 		return mq_fail(p, woff, "'*' needs at least %d letters before it",
-			       MATCH_MIN_PREFIX);
+		               MATCH_MIN_PREFIX);
 	k = mq_node_new(p, MQ_LEAF);
 	p->tree->nodes[k].kind = (unsigned char)kind;
 	p->tree->nodes[k].prefix = prefix;
@@ -297,8 +298,7 @@ mq_word(struct mq_parser *p, size_t off, size_t len, int *head, int *tail)
 		mq_chain(p, head, tail, k);
 	}
 	if (n == 0 && prefix)
-		return mq_fail(p, off, "'*' needs at least %d letters before it",
-			       MATCH_MIN_PREFIX);
+		return mq_fail(p, off, "'*' needs at least %d letters before it", MATCH_MIN_PREFIX);
 	return n;
 }
 
@@ -311,8 +311,8 @@ mq_term(struct mq_parser *p)
 	if (n < 0)
 		return -1;
 	if (n == 0)
-		return mq_fail(p, p->off, "'%.*s' has no letters or digits to match",
-			       (int)p->len, p->q + p->off);
+		return mq_fail(p, p->off, "'%.*s' has no letters or digits to match", (int)p->len,
+		               p->q + p->off);
 	return mq_wrap(p, MQ_PHRASE, head);
 }
 
@@ -336,8 +336,8 @@ mq_phrase(struct mq_parser *p)
 		i = j;
 	}
 	if (head < 0)
-		return mq_fail(p, open, "empty phrase: \"%.*s\" has no words to match",
-			       (int)p->len, p->q + p->off);
+		return mq_fail(p, open, "empty phrase: \"%.*s\" has no words to match", (int)p->len,
+		               p->q + p->off);
 	return mq_wrap(p, MQ_PHRASE, head);
 }
 
@@ -364,11 +364,10 @@ mq_missing(struct mq_parser *p)
 	case T_AND:
 	case T_OR:
 	case T_NEAR:
-		return mq_fail(p, p->off, "%.*s needs a term before it", (int)p->len, p->q + p->off);
-	case T_RP:
-		return mq_fail(p, p->off, "unbalanced parentheses: ')' has no '('");
-	default:
-		return mq_fail(p, p->off, "expected a term, found %s", mq_tok_names[p->t]);
+		return mq_fail(p, p->off, "%.*s needs a term before it", (int)p->len,
+		               p->q + p->off);
+	case T_RP: return mq_fail(p, p->off, "unbalanced parentheses: ')' has no '('");
+	default: return mq_fail(p, p->off, "expected a term, found %s", mq_tok_names[p->t]);
 	}
 }
 
@@ -387,12 +386,8 @@ mq_primary(struct mq_parser *p)
 	int k;
 
 	switch (p->t) {
-	case T_WORD:
-		k = mq_term(p);
-		break;
-	case T_PHRASE:
-		k = mq_phrase(p);
-		break;
+	case T_WORD: k = mq_term(p); break;
+	case T_PHRASE: k = mq_phrase(p); break;
 	case T_LP:
 		if (mq_deeper(p, lp) < 0 || mq_next(p) < 0)
 			return -1;
@@ -404,8 +399,7 @@ mq_primary(struct mq_parser *p)
 			return mq_fail(p, lp, "unbalanced parentheses: '(' is never closed");
 		p->depth--;
 		break;
-	default:
-		return mq_missing(p);
+	default: return mq_missing(p);
 	}
 	if (k < 0 || mq_next(p) < 0)
 		return -1;
@@ -445,8 +439,9 @@ mq_near(struct mq_parser *p)
 		if ((right = mq_primary(p)) < 0)
 			return -1;
 		if (!mq_positional(p->tree, left) || !mq_positional(p->tree, right))
-			return mq_fail(p, off,
-				       "NEAR takes words, phrases or (... OR ...) groups on each side");
+			return mq_fail(
+			        p, off,
+			        "NEAR takes words, phrases or (... OR ...) groups on each side");
 		k = mq_node_new(p, MQ_NEAR);
 		p->tree->nodes[k].dist = dist;
 		p->tree->nodes[k].ordered = ordered;
@@ -536,7 +531,7 @@ mq_or(struct mq_parser *p, struct mq_group *g)
 static int
 mq_group(struct mq_parser *p)
 {
-	struct mq_group g = { -1, -1 };
+	struct mq_group g = {-1, -1};
 	int head = -1, tail = -1, k = mq_or(p, &g);
 
 	if (k < 0 || g.head < 0)
@@ -567,8 +562,12 @@ mq_invalid_at(const char *q, size_t len)
 enum es_err
 mq_parse(const char *query, bool cs, struct mq_tree *t, char *err, size_t errlen, int *col)
 {
-	struct mq_parser p = { .q = query, .qlen = strlen(query), .tree = t, .cs = cs,
-			       .err = err, .errlen = errlen };
+	struct mq_parser p = {.q = query,
+	                      .qlen = strlen(query),
+	                      .tree = t,
+	                      .cs = cs,
+	                      .err = err,
+	                      .errlen = errlen};
 	size_t bad = mq_invalid_at(query, p.qlen);
 
 	t->n = 0;

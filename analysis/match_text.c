@@ -38,23 +38,25 @@ mt_ascii_lower(unsigned c)
 #define L4(c) c, c + 1, c + 2, c + 3
 #define L8(c) L4(c), L4(c + 4)
 /* The lower-case form of each ASCII word byte; 0 for every other byte. */
+/* clang-format off */
 static const unsigned char mt_lower[256] = {
 	['0'] = L8('0'), ['8'] = '8', '9',
 	['A'] = L8('a'), L8('i'), L8('q'), 'y', 'z',
 	['_'] = '_',
 	['a'] = L8('a'), L8('i'), L8('q'), 'y', 'z',
 };
+/* clang-format on */
 
 static bool
 mt_is_cjk(int32_t cp)
 {
-	return (cp >= 0x3040 && cp <= 0x30ff) ||   /* hiragana, katakana */
-	       (cp >= 0x31f0 && cp <= 0x31ff) ||   /* katakana extension */
-	       (cp >= 0x3400 && cp <= 0x4dbf) ||   /* CJK extension A */
-	       (cp >= 0x4e00 && cp <= 0x9fff) ||   /* CJK unified ideographs */
-	       (cp >= 0xf900 && cp <= 0xfaff) ||   /* compatibility ideographs */
-	       (cp >= 0xff66 && cp <= 0xff9f) ||   /* half-width katakana */
-	       (cp >= 0x20000 && cp <= 0x3ffff);   /* extensions B and later */
+	return (cp >= 0x3040 && cp <= 0x30ff) || /* hiragana, katakana */
+	       (cp >= 0x31f0 && cp <= 0x31ff) || /* katakana extension */
+	       (cp >= 0x3400 && cp <= 0x4dbf) || /* CJK extension A */
+	       (cp >= 0x4e00 && cp <= 0x9fff) || /* CJK unified ideographs */
+	       (cp >= 0xf900 && cp <= 0xfaff) || /* compatibility ideographs */
+	       (cp >= 0xff66 && cp <= 0xff9f) || /* half-width katakana */
+	       (cp >= 0x20000 && cp <= 0x3ffff); /* extensions B and later */
 }
 
 static enum mt_class
@@ -124,8 +126,10 @@ mt_skip(struct mt_scan *sc)
 		if (mt_lower[c])
 			return mark;
 		if (c < 0x80) {
-			mark = sc->prev_word ? MT_WORD : c == '@' ? MT_HANDLE : c == '#' ? MT_TAG
-											  : MT_WORD;
+			mark = sc->prev_word ? MT_WORD
+			       : c == '@'    ? MT_HANDLE
+			       : c == '#'    ? MT_TAG
+			                     : MT_WORD;
 			sc->prev_word = false;
 			sc->pos++;
 			continue;
@@ -133,10 +137,8 @@ mt_skip(struct mt_scan *sc)
 		l = utf8_decode((const char *)sc->s + sc->pos, sc->n - sc->pos, &cp);
 		switch (l ? mt_classify(cp) : MT_SEP) {
 		case MT_LETTER:
-		case MT_CJK:
-			return mark;
-		case MT_IGNORE:
-			break;
+		case MT_CJK: return mark;
+		case MT_IGNORE: break;
 		case MT_SEP:
 			mark = MT_WORD;
 			sc->prev_word = false;
@@ -203,13 +205,9 @@ mt_slow(struct mt_scan *sc, struct mt_tok *t, size_t pos)
 				pos += l;
 			}
 			return pos;
-		case MT_IGNORE:
-			break;
-		case MT_SEP:
-			return pos;
-		case MT_LETTER:
-			mt_add(sc, t, cp);
-			break;
+		case MT_IGNORE: break;
+		case MT_SEP: return pos;
+		case MT_LETTER: mt_add(sc, t, cp); break;
 		}
 		pos += l;
 	}
@@ -219,8 +217,15 @@ mt_slow(struct mt_scan *sc, struct mt_tok *t, size_t pos)
 #ifdef __SSE2__
 /* mt_mask[n]: the low n bytes of a 64-bit word. */
 static const uint64_t mt_mask[9] = {
-	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffull, 0xffffffffffffull,
-	0xffffffffffffffull, ~0ull,
+        0,
+        0xff,
+        0xffff,
+        0xffffff,
+        0xffffffff,
+        0xffffffffffull,
+        0xffffffffffffull,
+        0xffffffffffffffull,
+        ~0ull,
 };
 
 /* The SSE2 path.  Bytes of c that are ASCII word characters, as a bit
@@ -231,12 +236,12 @@ mt_word_mask(__m128i c, __m128i *letter)
 	__m128i lc = _mm_or_si128(c, _mm_set1_epi8(0x20));
 	/* NOTE: the compares are signed, so bytes >= 0x80 are in no range. */
 	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
+	                              _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
 
 	*letter = _mm_and_si128(_mm_cmpgt_epi8(lc, _mm_set1_epi8('a' - 1)),
-				_mm_cmplt_epi8(lc, _mm_set1_epi8('z' + 1)));
+	                        _mm_cmplt_epi8(lc, _mm_set1_epi8('z' + 1)));
 	return (unsigned)_mm_movemask_epi8(
-		_mm_or_si128(_mm_or_si128(*letter, digit), _mm_cmpeq_epi8(c, _mm_set1_epi8('_'))));
+	        _mm_or_si128(_mm_or_si128(*letter, digit), _mm_cmpeq_epi8(c, _mm_set1_epi8('_'))));
 }
 
 /* The ASCII word at s, looked at 16 bytes at once (all of them readable).

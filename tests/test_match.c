@@ -16,7 +16,7 @@ conf_of(const char *text)
 
 	for (size_t i = 0; i < c->ndiags; i++)
 		fprintf(stderr, "unexpected diagnostic: line %d: %s\n", c->diags[i].line,
-			c->diags[i].msg);
+		        c->diags[i].msg);
 	T_EQ_INT(c->ndiags, 0);
 	return c;
 }
@@ -33,7 +33,7 @@ found(const struct matcher *m, struct match_ctx *x, const char *title, const cha
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s", i ? "," : "",
-					matcher_name(m, b[i]));
+		                        matcher_name(m, b[i]));
 	return out;
 }
 
@@ -163,9 +163,21 @@ test_phrases(void)
 	T_EQ_INT(q("\"@acme support\"", "thanks @acme support"), 1);
 	T_EQ_INT(q("\"@acme support\"", "thanks acme support"), 0);
 	/* Typographic quotes, as pasted from a word processor, quote too. */
-	T_EQ_INT(q("\xe2\x80\x9c" "acme cloud" "\xe2\x80\x9d", "acme cloud"), 1);
-	T_EQ_INT(q("\xe2\x80\x9c" "acme cloud" "\xe2\x80\x9d", "cloud acme"), 0);
-	T_EQ_INT(q("\xe2\x80\x9e" "acme cloud" "\xe2\x80\x9c OR x", "x"), 1);
+	T_EQ_INT(q("\xe2\x80\x9c"
+	           "acme cloud"
+	           "\xe2\x80\x9d",
+	           "acme cloud"),
+	         1);
+	T_EQ_INT(q("\xe2\x80\x9c"
+	           "acme cloud"
+	           "\xe2\x80\x9d",
+	           "cloud acme"),
+	         0);
+	T_EQ_INT(q("\xe2\x80\x9e"
+	           "acme cloud"
+	           "\xe2\x80\x9c OR x",
+	           "x"),
+	         1);
 	/* Operators inside quotes are words. */
 	T_EQ_INT(q("\"rock AND roll\"", "rock and roll"), 1);
 	T_EQ_INT(q("\"rock AND roll\"", "rock roll"), 0);
@@ -176,8 +188,8 @@ test_title_text(void)
 {
 	char err[ES_ERRLEN] = "";
 	struct conf *c = conf_of("[brand p]\nquery = \"acme cloud\"\n"
-				 "[brand n]\nquery = acme NEAR/5 outage\n"
-				 "[brand t]\nquery = acme\n");
+	                         "[brand n]\nquery = acme NEAR/5 outage\n"
+	                         "[brand t]\nquery = acme\n");
 	struct matcher *m = matcher_new(c, err, sizeof(err));
 	struct match_ctx *x = match_ctx_new();
 
@@ -212,7 +224,7 @@ test_near(void)
 	/* Groups and phrases on either side. */
 	T_EQ_INT(q("(acme OR \"acme cloud\") NEAR/1 (down OR outage)", "acme cloud is down"), 1);
 	T_EQ_INT(q("(acme OR \"acme cloud\") NEAR/1 (down OR outage)", "acme cloud was not down"),
-		 0);
+	         0);
 	T_EQ_INT(q("\"acme cloud\" NEAR/1f down", "acme cloud is down"), 1);
 	T_EQ_INT(q("\"acme cloud\" NEAR/1f down", "down is acme cloud"), 0);
 	T_EQ_INT(q("down NEAR/1 \"acme cloud\"", "down is acme cloud"), 1);
@@ -240,9 +252,9 @@ test_prefixes(void)
 	T_EQ_INT(q("acm* AND clou*", "acme cloud"), 1);
 	/* A prefix of a long word still matches. */
 	T_EQ_INT(q("supercal*",
-		   "supercalifragilisticexpialidocious-supercalifragilisticexpialidocious_"
-		   "supercalifragilisticexpialidocious"),
-		 1);
+	           "supercalifragilisticexpialidocious-supercalifragilisticexpialidocious_"
+	           "supercalifragilisticexpialidocious"),
+	         1);
 }
 
 static void
@@ -287,7 +299,9 @@ test_case_and_marks(void)
 	T_EQ_INT(q("acme", "\xef\xbc\xa1\xef\xbc\xa3\xef\xbc\xad\xef\xbc\xa5"), 1);
 	T_EQ_INT(q("finance", "\xef\xac\x81nance"), 1);
 	/* A soft hyphen inside a word does not split it. */
-	T_EQ_INT(q("acmecloud", "acme\xc2\xad" "cloud"), 1);
+	T_EQ_INT(q("acmecloud", "acme\xc2\xad"
+	                        "cloud"),
+	         1);
 }
 
 static void
@@ -318,8 +332,7 @@ test_unicode_folding(void)
 static void
 test_errors(void)
 {
-	T_EQ_STR(qerr("(acme OR cloud"),
-		 "unbalanced parentheses: '(' is never closed at column 1");
+	T_EQ_STR(qerr("(acme OR cloud"), "unbalanced parentheses: '(' is never closed at column 1");
 	T_EQ_STR(qerr("acme OR cloud)"), "unbalanced parentheses: ')' has no '(' at column 14");
 	T_EQ_STR(qerr("acme AND"), "AND needs a term after it at column 6");
 	T_EQ_STR(qerr("acme OR AND cloud"), "OR needs a term after it at column 6");
@@ -327,23 +340,23 @@ test_errors(void)
 	T_EQ_STR(qerr("acme NOT"), "NOT needs a term after it at column 6");
 	T_EQ_STR(qerr("acme \"\""), "empty phrase: \"\" has no words to match at column 6");
 	T_EQ_STR(qerr("acme \"  !! \""),
-		 "empty phrase: \"  !! \" has no words to match at column 6");
-	T_EQ_STR(qerr("acme \"cloud"),
-		 "unterminated phrase: '\"' is never closed at column 6");
-	T_EQ_STR(qerr("\xe2\x80\x9c" "acme cloud"),
-		 "unterminated phrase: '\xe2\x80\x9c' is never closed at column 1");
+	         "empty phrase: \"  !! \" has no words to match at column 6");
+	T_EQ_STR(qerr("acme \"cloud"), "unterminated phrase: '\"' is never closed at column 6");
+	T_EQ_STR(qerr("\xe2\x80\x9c"
+	              "acme cloud"),
+	         "unterminated phrase: '\xe2\x80\x9c' is never closed at column 1");
 	T_EQ_STR(qerr("a \xe2\x80\x9c  \xe2\x80\x9d"),
-		 "empty phrase: \"  \" has no words to match at column 3");
+	         "empty phrase: \"  \" has no words to match at column 3");
 	T_EQ_STR(qerr("acme NEAR cloud"),
-		 "NEAR needs a distance in words, like NEAR/3 at column 6");
+	         "NEAR needs a distance in words, like NEAR/3 at column 6");
 	T_EQ_STR(qerr("acme NEAR/x cloud"),
-		 "NEAR needs a distance in words, like NEAR/3 at column 6");
+	         "NEAR needs a distance in words, like NEAR/3 at column 6");
 	T_EQ_STR(qerr("acme NEAR/3x cloud"),
-		 "NEAR/n takes only a number and an optional f at column 12");
+	         "NEAR/n takes only a number and an optional f at column 12");
 	T_EQ_STR(qerr("acme NEAR/101 cloud"), "NEAR/n: n must be 0 to 100 at column 6");
 	T_EQ_STR(qerr("acme NEAR/3"), "NEAR/3 needs a term after it at column 6");
 	T_EQ_STR(qerr("(a AND b) NEAR/3 c"),
-		 "NEAR takes words, phrases or (... OR ...) groups on each side at column 11");
+	         "NEAR takes words, phrases or (... OR ...) groups on each side at column 11");
 	T_EQ_STR(qerr("ac*"), "'*' needs at least 3 letters before it at column 1");
 	T_EQ_STR(qerr("acme a*me"), "'*' may only end a word at column 7");
 	T_EQ_STR(qerr("*acme"), "'*' may only end a word at column 1");
@@ -352,12 +365,12 @@ test_errors(void)
 	T_EQ_STR(qerr("   "), "empty query at column 1");
 	T_EQ_STR(qerr("acme !!!"), "'!!!' has no letters or digits to match at column 6");
 	T_EQ_STR(qerr("acme or cloud"),
-		 "'or' is not an operator: write OR, or \"or\" for the word at column 6");
+	         "'or' is not an operator: write OR, or \"or\" for the word at column 6");
 	T_EQ_STR(qerr("acme near/2 cloud"),
-		 "'near/2' is not an operator: write NEAR/n in capitals at column 6");
+	         "'near/2' is not an operator: write NEAR/n in capitals at column 6");
 	T_EQ_STR(qerr("acme -anvil"), "'-' does not exclude here: write NOT anvil at column 6");
 	T_EQ_STR(qerr("\"acme cloud\"~3"),
-		 "'~n' proximity is not supported: use NEAR/n at column 13");
+	         "'~n' proximity is not supported: use NEAR/n at column 13");
 	T_EQ_STR(qerr("@"), "'@' has no letters or digits to match at column 1");
 	T_EQ_STR(qerr("a - b"), "'-' has no letters or digits to match at column 3");
 	/* Columns count characters, not bytes. */
@@ -365,11 +378,11 @@ test_errors(void)
 	T_EQ_STR(qerr("acme \xff"), "invalid UTF-8 at column 6");
 	T_EQ_STR(qerr("acme (b OR (c AND"), "AND needs a term after it at column 15");
 	T_EQ_STR(qerr("acme OR (b OR (c)"),
-		 "unbalanced parentheses: '(' is never closed at column 9");
+	         "unbalanced parentheses: '(' is never closed at column 9");
 	/* Good ones. */
 	T_EQ_STR(qerr("\"acme\" OR \"acme cloud\" OR @acme OR #acme NOT \"acme anvil\""), "ok");
 	T_EQ_STR(qerr("((a OR b) NEAR/2f (c OR \"d e\")) NOT f*oo*"),
-		 "'*' may only end a word at column 38");
+	         "'*' may only end a word at column 38");
 }
 
 static void
@@ -407,8 +420,8 @@ test_case_sensitive(void)
 {
 	char err[ES_ERRLEN] = "";
 	struct conf *c = conf_of("[brand gap]\nquery = Gap OR \"Old Navy\"\ncase = sensitive\n"
-				 "[brand apple]\nquery = Apple NOT pie\ncase = sensitive\n"
-				 "[brand words]\nquery = gap\n");
+	                         "[brand apple]\nquery = Apple NOT pie\ncase = sensitive\n"
+	                         "[brand words]\nquery = gap\n");
 	struct matcher *m = matcher_new(c, err, sizeof(err));
 	struct match_ctx *x = match_ctx_new();
 
@@ -433,13 +446,13 @@ test_exclude_and_sources(void)
 {
 	char err[ES_ERRLEN] = "";
 	struct conf *c = conf_of("[brand acme]\nquery = acme OR @acme\n"
-				 "exclude = \"acme anvil\" OR coyote\n"
-				 "[brand globex]\nquery = globex\n"
-				 "[brand initech]\nquery = initech OR acme\n"
-				 "[source only-acme]\nurl = https://example.org/a\nbrands = acme\n"
-				 "[source two]\nurl = https://example.org/b\n"
-				 "brands = initech, globex\n"
-				 "[source all]\nurl = https://example.org/c\n");
+	                         "exclude = \"acme anvil\" OR coyote\n"
+	                         "[brand globex]\nquery = globex\n"
+	                         "[brand initech]\nquery = initech OR acme\n"
+	                         "[source only-acme]\nurl = https://example.org/a\nbrands = acme\n"
+	                         "[source two]\nurl = https://example.org/b\n"
+	                         "brands = initech, globex\n"
+	                         "[source all]\nurl = https://example.org/c\n");
 	struct matcher *m = matcher_new(c, err, sizeof(err));
 	struct match_ctx *x = match_ctx_new();
 	const struct conf_source *only = conf_source_find(c, "only-acme");
@@ -467,7 +480,7 @@ test_negative_only(void)
 {
 	char err[ES_ERRLEN] = "";
 	struct conf *c = conf_of("[brand quiet]\nquery = NOT spam\n"
-				 "[brand acme]\nquery = acme\n");
+	                         "[brand acme]\nquery = acme\n");
 	struct matcher *m = matcher_new(c, err, sizeof(err));
 	struct match_ctx *x = match_ctx_new();
 
@@ -485,15 +498,16 @@ static void
 test_mixed_brands(void)
 {
 	char err[ES_ERRLEN] = "";
-	struct conf *c = conf_of("[brand cs]\nquery = Acme* OR @AcmeHelp OR \"Acme Cloud\"\n"
-				 "case = sensitive\n"
-				 "[brand ci]\nquery = acme* OR @café\n"
-				 "[brand en]\nquery = acme\nexclude = NOT english\n"
-				 "[brand x1]\nquery = shared\n[brand x2]\nquery = shared OR other\n");
+	struct conf *c =
+	        conf_of("[brand cs]\nquery = Acme* OR @AcmeHelp OR \"Acme Cloud\"\n"
+	                "case = sensitive\n"
+	                "[brand ci]\nquery = acme* OR @café\n"
+	                "[brand en]\nquery = acme\nexclude = NOT english\n"
+	                "[brand x1]\nquery = shared\n[brand x2]\nquery = shared OR other\n");
 	struct matcher *m = matcher_new(c, err, sizeof(err));
 	struct match_ctx *x = match_ctx_new();
-	struct conf_source src = { .name = "s" };
-	char *names[] = { "nope", "x2", NULL };
+	struct conf_source src = {.name = "s"};
+	char *names[] = {"nope", "x2", NULL};
 
 	T_ASSERT(m != NULL);
 	T_EQ_STR(found(m, x, NULL, "AcmeCloud", NULL), "cs,ci");
@@ -530,7 +544,7 @@ test_ctx_reuse(void)
 	char err[ES_ERRLEN] = "";
 	struct conf *c1 = conf_of("[brand a]\nquery = alpha\n");
 	struct conf *c2 = conf_of("[brand x]\nquery = xray\n[brand y]\nquery = \"yankee zulu\"\n"
-				  "[brand z]\nquery = alpha\n");
+	                          "[brand z]\nquery = alpha\n");
 	struct matcher *m1 = matcher_new(c1, err, sizeof(err));
 	struct matcher *m2 = matcher_new(c2, err, sizeof(err));
 	struct match_ctx *x = match_ctx_new();
@@ -539,10 +553,10 @@ test_ctx_reuse(void)
 	conf_free(c1); /* the matcher keeps what it needs */
 	for (int i = 0; i < 1000; i++) {
 		ok += strcmp(found(m1, x, NULL, i % 2 ? "alpha" : "beta", NULL),
-			     i % 2 ? "a" : "") == 0;
+		             i % 2 ? "a" : "") == 0;
 		ok += strcmp(found(m2, x, NULL, i % 3 ? "xray yankee zulu alpha" : "zulu yankee",
-				   NULL),
-			     i % 3 ? "x,y,z" : "") == 0;
+		                   NULL),
+		             i % 3 ? "x,y,z" : "") == 0;
 	}
 	T_EQ_INT(ok, 2000);
 	match_ctx_free(x);
@@ -593,7 +607,7 @@ test_matcher_new_error(void)
 
 	conf_set_check(CONF_T_QUERY, NULL);
 	c = conf_load_string("[brand good]\nquery = acme\n[brand bad]\nquery = acme AND\n",
-			     "feeds.conf");
+	                     "feeds.conf");
 	T_EQ_INT(c->ndiags, 0);
 	m = matcher_new(c, err, sizeof(err));
 	T_ASSERT(m == NULL);
@@ -607,10 +621,10 @@ static void
 test_conf_check(void)
 {
 	struct conf *c = conf_load_string("[brand acme]\n"
-					  "query = (acme OR \"acme cloud\"\n"
-					  "exclude = anvil NEAR cloud\n"
-					  "[brand ok]\nquery = \"acme cloud\"\n",
-					  "feeds.conf");
+	                                  "query = (acme OR \"acme cloud\"\n"
+	                                  "exclude = anvil NEAR cloud\n"
+	                                  "[brand ok]\nquery = \"acme cloud\"\n",
+	                                  "feeds.conf");
 	struct matcher *m;
 	char err[ES_ERRLEN] = "";
 	struct match_ctx *x = match_ctx_new();
@@ -620,7 +634,7 @@ test_conf_check(void)
 	T_EQ_STR(c->diags[0].msg, "query: unbalanced parentheses: '(' is never closed at column 1");
 	T_EQ_INT(c->diags[1].line, 3);
 	T_EQ_STR(c->diags[1].msg,
-		 "exclude: NEAR needs a distance in words, like NEAR/3 at column 7");
+	         "exclude: NEAR needs a distance in words, like NEAR/3 at column 7");
 	conf_free(c);
 	/* A query that is one quoted phrase stays a phrase. */
 	c = conf_of("[brand ok]\nquery = \"acme cloud\"\n");
@@ -641,11 +655,12 @@ test_earshot_check(void)
 	char *out = NULL, *err = NULL;
 	int rc;
 
-	t_write_file(path, "[earshot]\ndatabase = x.db\n\n"
-			   "[brand acme]\n"
-			   "query = \"acme\" OR \"acme cloud\" OR @acme OR #acme NOT \"acme anvil\"\n"
-			   "[brand globex]\n"
-			   "query = globex AND (widgets OR\n");
+	t_write_file(path,
+	             "[earshot]\ndatabase = x.db\n\n"
+	             "[brand acme]\n"
+	             "query = \"acme\" OR \"acme cloud\" OR @acme OR #acme NOT \"acme anvil\"\n"
+	             "[brand globex]\n"
+	             "query = globex AND (widgets OR\n");
 	rc = t_earshot(NULL, &out, &err, "-c", path, "check", (char *)NULL);
 	T_EQ_INT(rc, 2);
 	T_CONTAINS(err, "feeds.conf:7: query: OR needs a term after it at column 21\n");
@@ -667,9 +682,31 @@ static void
 test_tokeniser_paths(void)
 {
 	static const char *const parts[] = {
-		"a", "Z", "_", "9", "q", " ", ",", "@", "#", "-", "\xc3\xa9", "\xc3\x89",
-		"\xc3\x9f", "\xc4\xb0", "\xc4\xb1", "\xe7\xb4\xa2", "\xff", "\xc3",
-		"\xc2\xad", "\xcc\x81", "Acme", "abcdefgh", "ABCDEFGHIJKLMNOP", "\t", "\xef\xac\x81",
+	        "a",
+	        "Z",
+	        "_",
+	        "9",
+	        "q",
+	        " ",
+	        ",",
+	        "@",
+	        "#",
+	        "-",
+	        "\xc3\xa9",
+	        "\xc3\x89",
+	        "\xc3\x9f",
+	        "\xc4\xb0",
+	        "\xc4\xb1",
+	        "\xe7\xb4\xa2",
+	        "\xff",
+	        "\xc3",
+	        "\xc2\xad",
+	        "\xcc\x81",
+	        "Acme",
+	        "abcdefgh",
+	        "ABCDEFGHIJKLMNOP",
+	        "\t",
+	        "\xef\xac\x81",
 	};
 	uint64_t seed = 42;
 	int bad = 0, tokens = 0;
@@ -707,11 +744,12 @@ test_tokeniser_paths(void)
 			bad += ta.start != tb.start || ta.end != tb.end || ta.kind != tb.kind ||
 			       ta.flen != tb.flen || ta.klen != tb.klen || ta.nchars != tb.nchars ||
 			       ta.ascii != tb.ascii || ta.ftoolong != tb.ftoolong ||
-			       ta.ktoolong != tb.ktoolong || memcmp(ta.fold, tb.fold, ta.flen) != 0 ||
+			       ta.ktoolong != tb.ktoolong ||
+			       memcmp(ta.fold, tb.fold, ta.flen) != 0 ||
 			       memcmp(ta.keep, tb.keep, ta.klen) != 0;
 			memset(ta.fold + ta.flen, 0, 8);
-			bad += !ta.ftoolong && (ta.fhash != tb.fhash ||
-						ta.fhash != mt_hash(ta.fold, ta.flen));
+			bad += !ta.ftoolong &&
+			       (ta.fhash != tb.fhash || ta.fhash != mt_hash(ta.fold, ta.flen));
 		}
 	}
 	T_EQ_INT(bad, 0);

@@ -141,7 +141,7 @@ add_brand(struct buf *conf, size_t i, size_t nterms)
 		break;
 	case 2:
 		buf_printf(conf, "(%s OR %s OR %s*) NOT %s NOT \"%s x\"", w[0], w[1], w[2], w[3],
-			   w[4]);
+		           w[4]);
 		break;
 	case 3:
 		buf_printf(conf, "%s NEAR/3 (%s OR %s) OR %s OR %s", w[0], w[1], w[2], w[3], w[4]);
@@ -166,8 +166,8 @@ make_mention(char *out, size_t size)
 
 	while (len < size) {
 		const char *w = plant && rng_below(20) == 0
-					? brand_terms[rng_below((uint32_t)nbrand_terms)]
-					: zipf_word();
+		                        ? brand_terms[rng_below((uint32_t)nbrand_terms)]
+		                        : zipf_word();
 		size_t wl = strlen(w), r = rng_below(100);
 		char word[64];
 
@@ -211,13 +211,20 @@ main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "n:s:b:t:c:r:")) != -1) {
 		size_t v = strtoul(optarg, NULL, 10);
 
-		if (opt == 'n') n = v;
-		else if (opt == 's') size = v;
-		else if (opt == 'b') nbrands = v;
-		else if (opt == 't') nterms = v < 1 ? 1 : v > 64 ? 64 : v;
-		else if (opt == 'r') seed = v;
-		else if (opt == 'c') common_pct = (unsigned)(v > 100 ? 100 : v);
-		else return 2;
+		if (opt == 'n')
+			n = v;
+		else if (opt == 's')
+			size = v;
+		else if (opt == 'b')
+			nbrands = v;
+		else if (opt == 't')
+			nterms = v < 1 ? 1 : v > 64 ? 64 : v;
+		else if (opt == 'r')
+			seed = v;
+		else if (opt == 'c')
+			common_pct = (unsigned)(v > 100 ? 100 : v);
+		else
+			return 2;
 	}
 	rng_state = seed;
 	make_vocab();

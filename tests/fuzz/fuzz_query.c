@@ -51,7 +51,8 @@ check_paths(const char *s)
 			return;
 		if (ta.start != tb.start || ta.end != tb.end || ta.flen != tb.flen ||
 		    ta.klen != tb.klen || ta.kind != tb.kind || ta.ascii != tb.ascii ||
-		    memcmp(ta.fold, tb.fold, ta.flen) != 0 || memcmp(ta.keep, tb.keep, ta.klen) != 0 ||
+		    memcmp(ta.fold, tb.fold, ta.flen) != 0 ||
+		    memcmp(ta.keep, tb.keep, ta.klen) != 0 ||
 		    (!ta.ftoolong && ta.fhash != tb.fhash))
 			abort();
 	}
@@ -86,9 +87,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = xmemdup(p, n), *sep, err[ES_ERRLEN];
 	const char *title = NULL, *body = text;
 	int col;
-	struct conf_brand brand = { .name = "fuzz", .query = query, .exclude = exclude,
-				    .case_sensitive = flags & 1 };
-	struct conf c = { .brands = &brand, .nbrands = 1 };
+	struct conf_brand brand = {
+	        .name = "fuzz", .query = query, .exclude = exclude, .case_sensitive = flags & 1};
+	struct conf c = {.brands = &brand, .nbrands = 1};
 
 	if ((sep = strchr(text, 0x1e))) {
 		*sep = '\0';
