@@ -5,6 +5,7 @@
  *
  *   acme                  the word, anywhere in the title or the text
  *   "acme cloud"          the words next to each other, in this order
+ *                         (typographic quotes, as pasted, do as well)
  *   acme*                 any word starting with acme (3 letters at least)
  *   @acme  #acme          the handle @acme, the hashtag #acme
  *   a AND b, a b          both (adjacent terms mean AND)
@@ -63,10 +64,9 @@
 #define MATCH_MAX_DEPTH 32   /* nested parentheses, NOTs and NEARs */
 #define MATCH_MAX_TERMS 1024 /* words in one query */
 #define MATCH_MAX_SPANS 4096 /* pairs a NEAR inside a NEAR is tracked at per mention */
-#define MATCH_MAX_HITS                                                                             \
-	(1 << 20)          /* places of query words kept per mention; past                         \
-	                      it a word still counts as present, but phrases                       \
-	                      and NEAR see only the places before */
+/* Places of query words kept per mention; past it a word still counts as
+ * present, but phrases and NEAR see only the places before. */
+#define MATCH_MAX_HITS (1 << 20)
 #define MATCH_MIN_PREFIX 3 /* characters before a trailing '*' */
 
 /* A compiled set of brands.  Immutable once built: one matcher may be
