@@ -143,6 +143,11 @@ test_precedence(void)
 	T_EQ_INT(q("\"marks and spencer\"", "Marks or Spencer plc"), 0);
 }
 
+/* Typographic quotes: U+201C, U+201D, U+201E. */
+#define LQ "\xe2\x80\x9c"
+#define RQ "\xe2\x80\x9d"
+#define LOWQ "\xe2\x80\x9e"
+
 static void
 test_phrases(void)
 {
@@ -163,21 +168,9 @@ test_phrases(void)
 	T_EQ_INT(q("\"@acme support\"", "thanks @acme support"), 1);
 	T_EQ_INT(q("\"@acme support\"", "thanks acme support"), 0);
 	/* Typographic quotes, as pasted from a word processor, quote too. */
-	T_EQ_INT(q("\xe2\x80\x9c"
-	           "acme cloud"
-	           "\xe2\x80\x9d",
-	           "acme cloud"),
-	         1);
-	T_EQ_INT(q("\xe2\x80\x9c"
-	           "acme cloud"
-	           "\xe2\x80\x9d",
-	           "cloud acme"),
-	         0);
-	T_EQ_INT(q("\xe2\x80\x9e"
-	           "acme cloud"
-	           "\xe2\x80\x9c OR x",
-	           "x"),
-	         1);
+	T_EQ_INT(q(LQ "acme cloud" RQ, "acme cloud"), 1);
+	T_EQ_INT(q(LQ "acme cloud" RQ, "cloud acme"), 0);
+	T_EQ_INT(q(LOWQ "acme cloud" LQ " OR x", "x"), 1);
 	/* Operators inside quotes are words. */
 	T_EQ_INT(q("\"rock AND roll\"", "rock and roll"), 1);
 	T_EQ_INT(q("\"rock AND roll\"", "rock roll"), 0);
