@@ -1,0 +1,271 @@
+/* text.c - HTML to plain text through libxml2's HTML parser (SAX, no tree).
+ *
+ * The input is made valid UTF-8 first and handed to the parser as UTF-8,
+ * so a <meta charset> inside the fragment cannot switch the decoding. */
+#include "parsers/text.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
+
+struct text_sink {
+	struct buf out;
+	size_t max;
+	int skip;          /* depth inside script, style, ... */
+	bool space;        /* a space is due before the next word */
+	bool full;         /* max reached */
+	htmlParserCtxtPtr ctxt;
+};
+
+/* Elements whose content is not text for a reader. */
+static const char *const text_skipped[] = { "noscript", "script", "style", "svg", "template" };
+
+/* Elements that separate words (sorted for bsearch). */
+static const char *const text_blocks[] = {
+	"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl",
+	"dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+	"h6", "header", "hr", "img", "li", "main", "nav", "ol", "p", "pre", "section",
+	"table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+};
+
+static int
+text_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+static bool
+text_in(const char *name, const char *const *set, size_t n)
+{
+	return bsearch(name, set, n, sizeof(*set), text_cmp) != NULL;
+}
+
+#define TEXT_IN(name, set) text_in(name, set, sizeof(set) / sizeof(set[0]))
+
+/* Appends n bytes of valid UTF-8 without whitespace, honouring max. */
+static void
+text_put(struct text_sink *t, const char *s, size_t n)
+{
+	if (t->full)
+		return;
+	if (t->space && t->out.len) {
+		if (t->out.len + 1 >= t->max) {
+			t->full = true;
+			return;
+		}
+		buf_putc(&t->out, ' ');
+	}
+	t->space = false;
+	if (t->out.len + n > t->max) {
+		n = utf8_cut(s, n, t->max - t->out.len);
+		t->full = true;
+	}
+	buf_append(&t->out, s, n);
+	if (t->full && t->ctxt)
+		xmlStopParser(t->ctxt);
+}
+
+/* Length of the whitespace at s (ASCII space, tab, CR, LF, FF, VT, U+00A0),
+ * 0 when none. */
+static size_t
+text_ws(const unsigned char *s, size_t n)
+{
+	if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0)
+		return 2;
+	return 0;
+}
+
+/* Appends s folding whitespace, dropping C0 controls and repairing UTF-8. */
+static void
+text_feed(struct text_sink *t, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n && !t->full) {
+		size_t start = i, k;
+
+		while (i < n && s[i] > ' ' && s[i] < 0x80)
+			i++;
+		if (i > start) {
+			text_put(t, str + start, i - start);
+			continue;
+		}
+		if ((k = text_ws(s + i, n - i))) {
+			t->space = true;
+			i += k;
+		} else if (s[i] < 0x20 || s[i] == 0x7f) {
+			i++;
+		} else if ((k = utf8_decode(str + i, n - i, NULL))) {
+			text_put(t, str + i, k);
+			i += k;
+		} else {
+			text_put(t, "\xef\xbf\xbd", 3);
+			i++;
+		}
+	}
+}
+
+static void
+text_sax_chars(void *ctx, const xmlChar *ch, int len)
+{
+	struct text_sink *t = ctx;
+
+	if (!t->skip)
+		text_feed(t, (const char *)ch, (size_t)len);
+}
+
+static void
+text_sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	struct text_sink *t = ctx;
+
+	(void)atts;
+	if (TEXT_IN((const char *)name, text_skipped))
+		t->skip++;
+	else if (TEXT_IN((const char *)name, text_blocks))
+		t->space = true;
+}
+
+static void
+text_sax_end(void *ctx, const xmlChar *name)
+{
+	struct text_sink *t = ctx;
+
+	if (TEXT_IN((const char *)name, text_skipped)) {
+		if (t->skip)
+			t->skip--;
+	} else if (TEXT_IN((const char *)name, text_blocks)) {
+		t->space = true;
+	}
+}
+
+static char *
+text_finish(struct text_sink *t)
+{
+	if (!t->out.len) {
+		buf_free(&t->out);
+		return NULL;
+	}
+	return buf_take(&t->out, NULL);
+}
+
+static void
+text_sink_init(struct text_sink *t, size_t max)
+{
+	memset(t, 0, sizeof(*t));
+	buf_init(&t->out, 0);
+	t->max = max;
+}
+
+/* Runs the HTML parser over valid UTF-8 s into t. */
+static void
+text_parse_html(struct text_sink *t, const char *s, size_t n)
+{
+	htmlSAXHandler sax;
+	htmlParserCtxtPtr ctxt;
+	htmlSAXHandler *old;
+	htmlDocPtr doc;
+
+	memset(&sax, 0, sizeof(sax));
+	sax.characters = text_sax_chars;
+	sax.cdataBlock = text_sax_chars;
+	sax.startElement = text_sax_start;
+	sax.endElement = text_sax_end;
+	if (!(ctxt = htmlNewParserCtxt()))
+		return;
+	old = (htmlSAXHandler *)ctxt->sax;
+	ctxt->sax = &sax;
+	ctxt->userData = t; /* NOTE: htmlCtxtReset() leaves userData alone */
+	t->ctxt = ctxt;
+	doc = htmlCtxtReadMemory(ctxt, s, (int)n, NULL, "UTF-8",
+				 HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				 HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+	/* Our handlers build no tree; a doc here would be libxml2's own. */
+	if (doc)
+		xmlFreeDoc(doc);
+	ctxt->sax = old;
+	t->ctxt = NULL;
+	htmlFreeParserCtxt(ctxt);
+}
+
+char *
+text_html(const char *s, size_t n, size_t max)
+{
+	struct text_sink t;
+	struct buf clean;
+
+	if (!s || !n)
+		return NULL;
+	if (!memchr(s, '<', n) && !memchr(s, '&', n))
+		return text_plain(s, n, max);
+	if (n > INT32_MAX)
+		n = INT32_MAX;
+	text_sink_init(&t, max);
+	if (utf8_valid(s, n)) {
+		text_parse_html(&t, s, n);
+	} else {
+		buf_init(&clean, 0);
+		utf8_append_clean(&clean, s, n);
+		text_parse_html(&t, buf_str(&clean), clean.len);
+		buf_free(&clean);
+	}
+	return text_finish(&t);
+}
+
+char *
+text_plain(const char *s, size_t n, size_t max)
+{
+	struct text_sink t;
+
+	if (!s || !n)
+		return NULL;
+	text_sink_init(&t, max);
+	text_feed(&t, s, n);
+	return text_finish(&t);
+}
+
+/* An entity reference at s: "&name;" or "&#123;" or "&#x1F;". */
+static bool
+text_entity_at(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (i < n && s[i] == '#') {
+		i++;
+		if (i < n && (s[i] == 'x' || s[i] == 'X'))
+			i++;
+	}
+	while (i < n && i < 40 && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+				   (s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return i > 1 && i < n && s[i] == ';';
+}
+
+bool
+text_looks_html(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		char c = s[i + 1];
+
+		if (s[i] == '<' && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' ||
+				    c == '!'))
+			return true;
+		if (s[i] == '&' && text_entity_at(s + i, n - i))
+			return true;
+	}
+	return false;
+}
+
+char *
+text_auto(const char *s, size_t n, size_t max)
+{
+	return text_looks_html(s, n) ? text_html(s, n, max) : text_plain(s, n, max);
+}
