@@ -149,14 +149,20 @@ charset_has_multibyte(const char *data, size_t len)
 }
 
 size_t
-charset_detect(const char *data, size_t len, const char *header, char name[CHARSET_NAMELEN])
+charset_detect(const char *data, size_t len, const char *header, enum charset_doc doc,
+	       char name[CHARSET_NAMELEN])
 {
 	size_t bom = charset_bom((const unsigned char *)data, len, name);
+	bool found;
 
 	if (bom != (size_t)-1)
 		return bom;
-	if (!charset_xml_decl(data, len, name) && !charset_html_meta(data, len, name) &&
-	    !(header && charset_label(header, header + strlen(header), name)))
+	found = doc != CHARSET_JSON && charset_xml_decl(data, len, name);
+	if (!found && doc == CHARSET_HTML)
+		found = charset_html_meta(data, len, name);
+	if (!found && doc != CHARSET_JSON && header)
+		found = charset_label(header, header + strlen(header), name);
+	if (!found)
 		snprintf(name, CHARSET_NAMELEN, "UTF-8");
 	/* A declaration readable as ASCII cannot be UTF-16 or UTF-32. */
 	if (strncmp(name, "UTF-16", 6) == 0 || strncmp(name, "UTF-32", 6) == 0 ||

@@ -17,10 +17,15 @@
 
 #define CHARSET_NAMELEN 40
 
+/* What kind of declaration the document may carry: an XML declaration,
+ * an HTML meta, or (JSON) none but a byte order mark. */
+enum charset_doc { CHARSET_XML, CHARSET_HTML, CHARSET_JSON };
+
 /* Writes the encoding name (upper case, iconv spelling, e.g. "UTF-8",
  * "WINDOWS-1252", "UTF-16LE") into name and returns the length of the
- * byte order mark to skip (0 when none).  header may be NULL. */
-size_t charset_detect(const char *data, size_t len, const char *header,
+ * byte order mark to skip (0 when none).  header may be NULL; it is not
+ * consulted for JSON, which is UTF-8 unless a byte order mark says else. */
+size_t charset_detect(const char *data, size_t len, const char *header, enum charset_doc doc,
 		      char name[CHARSET_NAMELEN]);
 /* Converts len bytes in charset to UTF-8.  Returns a new NUL-terminated
  * buffer (caller frees; its length in *outlen), with invalid input bytes
