@@ -57,7 +57,7 @@ jm_object_name(const cJSON *obj, int depth)
 	for (const char *const *k = jm_name_keys; *k; k++) {
 		const cJSON *v = json_get(obj, *k);
 
-		if (cJSON_IsString(v) || cJSON_IsNumber(v))
+		if ((cJSON_IsString(v) && v->valuestring && *v->valuestring) || cJSON_IsNumber(v))
 			return v;
 		if (cJSON_IsObject(v) && depth < 2 && (v = jm_object_name(v, depth + 1)))
 			return v;

@@ -22,19 +22,25 @@ rating_norm(double value, double best, double worst)
 	return r < 0 ? 0 : r > 1 ? 1 : r;
 }
 
+/* Reads "12" or "4.5" (a '.' counts only when a digit follows, so that
+ * "0..10" reads 0 and then ".."). */
 static bool
 rating_num(const char **s, double *out)
 {
-	char *end;
-	double d;
+	const char *p = *s;
+	double v = 0, scale = 1;
 
-	while (isspace((unsigned char)**s))
-		(*s)++;
-	d = strtod(*s, &end);
-	if (end == *s || !isfinite(d) || !isdigit((unsigned char)**s))
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isdigit((unsigned char)*p))
 		return false;
-	*out = d;
-	*s = end;
+	for (; isdigit((unsigned char)*p) && v < 1e12; p++)
+		v = v * 10 + (*p - '0');
+	if (*p == '.' && isdigit((unsigned char)p[1]))
+		for (p++; isdigit((unsigned char)*p); p++)
+			v += (*p - '0') * (scale /= 10);
+	*out = v;
+	*s = p;
 	return true;
 }
 

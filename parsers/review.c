@@ -38,6 +38,7 @@ struct rv_item {
 	double value, best, worst;
 	bool aggregate;
 	bool text_is_html;
+	bool id_is_iri;   /* a JSON-LD @id: relative ones resolve against the page */
 };
 
 static void
@@ -109,7 +110,7 @@ rv_emit(struct rv *r, struct rv_item *it)
 	m.rating = rating_norm(it->value, best, worst);
 	m.url = url_resolve(r->page, it->url);
 	if (it->id)
-		m.guid = url_resolve(r->page, it->id);
+		m.guid = it->id_is_iri ? url_resolve(r->page, it->id) : xstrdup(it->id);
 	if (!m.url)
 		m.url = xstrdup(r->page);
 	if (!m.guid && !it->url)
@@ -205,6 +206,7 @@ rv_ld_review(struct rv *r, const cJSON *obj, const char *about)
 
 	rv_item_init(&it);
 	rv_set(&it.id, json_scalar(json_get(obj, "@id")));
+	it.id_is_iri = true;
 	rv_set(&it.url, json_scalar(json_get(obj, "url")));
 	rv_set(&it.title, json_scalar(json_get(obj, "name")));
 	rv_set(&it.title, json_scalar(json_get(obj, "headline")));

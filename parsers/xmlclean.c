@@ -87,6 +87,9 @@ xc_odd_byte(struct xc *x, const char *s)
 		return 3;
 	}
 	if (c < 0x20) {
+		/* Vertical tab and form feed separate words; other controls do not. */
+		if (c == 0x0b || c == 0x0c)
+			buf_putc(&x->out, ' ');
 		x->repairs++;
 		return 1;
 	}
@@ -323,6 +326,24 @@ xc_close_item(struct xc *x, const char *name, size_t n)
 	}
 }
 
+/* RSS item fields that never hold elements: a start tag inside one, when
+ * it is open right under an <item>, means its end tag is missing. */
+static void
+xc_close_leaf(struct xc *x)
+{
+	static const char *const leaves[] = { "title", "link", "guid", "pubDate", "author",
+					      "comments", "category" };
+
+	if (x->depth < 2 || !xc_same_name(x, x->depth - 2, "item", 4, false))
+		return;
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
+		if (xc_same_name(x, x->depth - 1, leaves[i], strlen(leaves[i]), false)) {
+			xc_close_top(x);
+			x->repairs++;
+			return;
+		}
+}
+
 /* One character of a quoted attribute value. */
 static void
 xc_attr_char(struct xc *x, char quote)
@@ -476,6 +497,7 @@ xc_start_tag(struct xc *x)
 		return;
 	}
 	xc_close_item(x, name, n);
+	xc_close_leaf(x);
 	mark = x->out.len;
 	buf_putc(&x->out, '<');
 	buf_append(&x->out, name, n);

@@ -114,6 +114,7 @@ static const struct xf_tag xf_tags[] = {
 	{ XN_ITUNES, "author", W_ITEM, F_AUTHOR, R_AUTO, 0 },
 
 	{ XN_RSS, "pubDate", W_ITEM, F_DATE, R_DATE, 0 },
+	{ XN_RSS, "pubdate", W_ITEM, F_DATE, R_DATE, 0 },
 	{ XN_ATOM, "published", W_ITEM, F_DATE, R_DATE, 0 },
 	{ XN_DC, "date", W_ITEM, F_DATE, R_DATE, 0 },
 	{ XN_ATOM, "issued", W_ITEM, F_DATE, R_DATE, 0 },
