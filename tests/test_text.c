@@ -84,7 +84,8 @@ static void
 check_detect(const char *data, size_t len, const char *header, const char *want, size_t bom)
 {
 	char name[CHARSET_NAMELEN];
-	size_t got = charset_detect(data, len, header, name);
+	size_t got = charset_detect(data, len, header,
+				   strstr(data, "<html") ? CHARSET_HTML : CHARSET_XML, name);
 
 	T_EQ_STR(name, want);
 	T_EQ_INT(got, bom);
@@ -111,6 +112,17 @@ test_charset_detect(void)
 		     "UTF-8", 0);
 	/* Declared UTF-16 in a declaration readable as ASCII: a lie. */
 	check_detect("<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss/>", 45, NULL, "UTF-8", 0);
+	/* JSON: only a byte order mark counts. */
+	{
+		char name[CHARSET_NAMELEN];
+
+		T_EQ_INT(charset_detect("{\"a\":\"<meta charset=koi8-r>\"}", 29, "latin1",
+					CHARSET_JSON, name), 0);
+		T_EQ_STR(name, "UTF-8");
+		/* An HTML meta means nothing in a feed. */
+		charset_detect("<rss><meta charset=koi8-r></rss>", 32, NULL, CHARSET_XML, name);
+		T_EQ_STR(name, "UTF-8");
+	}
 }
 
 static void
