@@ -3,6 +3,8 @@
 
 #include <libxml/parser.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -57,14 +59,17 @@ parse_init(void)
 }
 
 /* A UTF-8 copy of the document when it is not valid UTF-8 already (another
- * charset, or bad bytes); NULL when data can be read as it is. */
+ * charset, or bad bytes); NULL when data can be read as it is.  A UTF-8
+ * byte order mark (bom, already skipped) outranks any declaration. */
 static char *
-parse_utf8(const char *data, size_t len, const char *header, enum charset_doc doc,
+parse_utf8(const char *data, size_t len, const char *header, enum charset_doc doc, bool bom8,
 	   size_t *outlen)
 {
 	char name[CHARSET_NAMELEN];
 	size_t bom = charset_detect(data, len, header, doc, name);
 
+	if (bom8)
+		snprintf(name, sizeof(name), "UTF-8");
 	if (charset_is_utf8(name) && !bom && utf8_valid(data, len))
 		return NULL;
 	return charset_to_utf8(data + bom, len - bom, name, 0, outlen);
@@ -106,8 +111,8 @@ parse_pick(const char *data, size_t len, enum parse_format forced, size_t *root)
 }
 
 static enum es_err
-parse_dispatch(const char *data, size_t len, const struct parse_opts *opts, struct emit *e,
-	       struct parse_result *res, char *err, size_t errlen)
+parse_dispatch(const char *data, size_t len, const struct parse_opts *opts, bool bom8,
+	       struct emit *e, struct parse_result *res, char *err, size_t errlen)
 {
 	size_t root, n = len;
 	enum parse_format f = parse_pick(data, len, opts->format, &root);
@@ -119,19 +124,19 @@ parse_dispatch(const char *data, size_t len, const struct parse_opts *opts, stru
 	switch (f) {
 	case PARSE_RSS:
 	case PARSE_ATOM:
-		if ((utf8 = parse_utf8(data, len, opts->charset, CHARSET_XML, &n)))
+		if ((utf8 = parse_utf8(data, len, opts->charset, CHARSET_XML, bom8, &n)))
 			parse_pick(utf8, n, opts->format, &root);
 		rc = xmlfeed_parse(utf8 ? utf8 : data, n, root, f, opts->base_url, e, res, err, errlen);
 		break;
 	case PARSE_JSON:
 	case PARSE_JSONFEED:
 		o.format = opts->format;
-		utf8 = parse_utf8(data + root, len - root, NULL, CHARSET_JSON, &n);
+		utf8 = parse_utf8(data + root, len - root, NULL, CHARSET_JSON, bom8, &n);
 		rc = parse_json(utf8 ? utf8 : data + root, utf8 ? n : len - root, &o, e, res, err,
 				errlen);
 		break;
 	case PARSE_HTML:
-		utf8 = parse_utf8(data, len, opts->charset, CHARSET_HTML, &n);
+		utf8 = parse_utf8(data, len, opts->charset, CHARSET_HTML, bom8, &n);
 		rc = review_parse(utf8 ? utf8 : data, n, opts->map, opts->base_url, e, err, errlen);
 		break;
 	default:
@@ -164,6 +169,7 @@ parse_document(const char *data, size_t len, const struct parse_opts *opts, ment
 	struct emit e;
 	size_t n = len;
 	char *wide;
+	bool bom8;
 	enum es_err rc;
 
 	pthread_once(&once, parse_init);
@@ -175,11 +181,12 @@ parse_document(const char *data, size_t len, const struct parse_opts *opts, ment
 	if (!data)
 		return es_error(ES_EINVAL, err, errlen, "no document");
 	/* A UTF-8 BOM is skipped here; wider ones are converted first. */
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+	if ((bom8 = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0))
 		data += 3, len -= 3, n = len;
 	wide = parse_wide(data, len, &n);
 	emit_init(&e, opts, fn, ctx);
-	rc = parse_dispatch(wide ? wide : data, wide ? n : len, opts, &e, res, err, errlen);
+	rc = parse_dispatch(wide ? wide : data, wide ? n : len, opts, bom8 || wide, &e, res, err,
+			    errlen);
 	res->mentions = e.mentions;
 	res->skipped = e.skipped;
 	emit_reset(&e);
