@@ -175,8 +175,10 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 
 	if ((status = parse_args(argc, argv, &a)) != EXIT_OK)
 		return status;
-	if (a.source && (status = parse_from_source(cli, a.source, &map, &opts, &conf)) != EXIT_OK)
+	if (a.source && (status = parse_from_source(cli, a.source, &map, &opts, &conf)) != EXIT_OK) {
+		conf_free(conf);
 		return status;
+	}
 	if (a.format && parse_format_from_name(a.format, &opts.format) != ES_OK) {
 		conf_free(conf);
 		return cli_usage_error("parse", "unknown format '%s'", a.format);
