@@ -278,6 +278,8 @@ date_number(const char **p, struct date_tm *tm)
 	digits = (int)(s - *p);
 	if (*s == ':')
 		return !tm->has_time && date_time(p, tm, false);
+	if (digits > 4)
+		return false;
 	s = *p;
 	v = date_num(&s, digits, digits);
 	if (digits <= 2 && !tm->day) {

@@ -181,6 +181,7 @@ test_unparseable(void)
 		{ "Tue, 10 Jun 2003 04:00:00 04:00:00", NULL },
 		{ "10 Jun 2003 13:00 PM", NULL },
 		{ "1.2.3", NULL },
+		{ "Tue Jun  20170000120331700001", NULL }, /* found by fuzz_date */
 	};
 	CHECK(cases);
 	T_EQ_INT(date_parse(NULL), 0);
