@@ -208,6 +208,7 @@ conf_diag_add(struct conf *c, int line, const char *fmt, ...)
 	va_end(ap);
 	c->diags = xreallocarray(c->diags, c->ndiags + 1, sizeof(*c->diags));
 	c->diags[c->ndiags].line = line;
+	c->diags[c->ndiags].seq = c->ndiags;
 	c->diags[c->ndiags].msg = buf_take(&b, NULL);
 	c->ndiags++;
 }
@@ -219,16 +220,15 @@ conf_diag_cmp(const void *a, const void *b)
 
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
-	return x < y ? -1 : x > y;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 void
 conf_diag_print(struct conf *c, FILE *fp)
 {
-	/* NOTE: a stable sort is wanted so two messages on one line keep their
-	 * order; qsort is not stable, so order is kept by the address tiebreak
-	 * above, which holds because the array is sorted in place once. */
-	qsort(c->diags, c->ndiags, sizeof(*c->diags), conf_diag_cmp);
+	/* Sorted by line; seq keeps the order of messages on one line. */
+	if (c->ndiags)
+		qsort(c->diags, c->ndiags, sizeof(*c->diags), conf_diag_cmp);
 	for (size_t i = 0; i < c->ndiags; i++) {
 		if (c->diags[i].line > 0)
 			fprintf(fp, "%s:%d: %s\n", c->path, c->diags[i].line, c->diags[i].msg);

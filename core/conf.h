@@ -143,6 +143,7 @@ struct conf_global {
 
 struct conf_diag {
 	int line;    /* 0: about the file as a whole */
+	size_t seq;  /* order of discovery */
 	char *msg;
 };
 
