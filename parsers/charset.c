@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -28,6 +29,32 @@ static const struct {
 	{ "GB2312", "GBK" },           { "X-SJIS", "SHIFT_JIS" },
 	{ "SJIS", "SHIFT_JIS" },       { "UNICODE", "UTF-16LE" },
 };
+
+bool
+charset_valid_utf8(const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		uint64_t w;
+
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
+		}
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (!(k = utf8_decode(s + i, n - i, NULL)))
+			return false;
+		i += k;
+	}
+	return true;
+}
 
 bool
 charset_is_utf8(const char *name)
@@ -169,7 +196,7 @@ charset_detect(const char *data, size_t len, const char *header, enum charset_do
 	    strcmp(name, "UCS-2") == 0)
 		snprintf(name, CHARSET_NAMELEN, "UTF-8");
 	if (strcmp(name, "WINDOWS-1252") == 0 && charset_has_multibyte(data, len) &&
-	    utf8_valid(data, len))
+	    charset_valid_utf8(data, len))
 		snprintf(name, CHARSET_NAMELEN, "UTF-8");
 	return 0;
 }

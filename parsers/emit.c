@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
+#include "parsers/charset.h"
 #include "parsers/url.h"
 
 #define EMIT_HASH_HEX 32 /* hex digits of SHA-256 kept in a guid (128 bits) */
@@ -126,7 +127,7 @@ emit_cap(char **s, size_t max)
 	if (!*s)
 		return;
 	n = strlen(*s);
-	if (!utf8_valid(*s, n)) {
+	if (!charset_valid_utf8(*s, n)) {
 		struct buf b;
 
 		buf_init(&b, 0);

@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
+#include "parsers/charset.h"
 
 struct text_sink {
 	struct buf out;
@@ -82,30 +83,45 @@ text_ws(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Length of the run at s that needs no folding: printable ASCII and valid
+ * multi-byte characters (not U+00A0), with single spaces between them. */
+static size_t
+text_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	for (;;) {
+		while (i < n && s[i] > ' ' && s[i] < 0x7f)
+			i++;
+		if (i + 1 < n && i > 0 && s[i] == ' ' && s[i + 1] > ' ' && s[i + 1] < 0x7f) {
+			i++;
+			continue;
+		}
+		if (i < n && s[i] >= 0x80 && !(s[i] == 0xc2 && i + 1 < n && s[i + 1] == 0xa0) &&
+		    (k = utf8_decode((const char *)s + i, n - i, NULL))) {
+			i += k;
+			continue;
+		}
+		return i;
+	}
+}
+
 /* Appends s folding whitespace, dropping C0 controls and repairing UTF-8. */
 static void
 text_feed(struct text_sink *t, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	size_t i = 0, k;
 
 	while (i < n && !t->full) {
-		size_t start = i, k;
-
-		while (i < n && s[i] > ' ' && s[i] < 0x80)
-			i++;
-		if (i > start) {
-			text_put(t, str + start, i - start);
-			continue;
-		}
-		if ((k = text_ws(s + i, n - i))) {
+		if ((k = text_run(s + i, n - i))) {
+			text_put(t, str + i, k);
+			i += k;
+		} else if ((k = text_ws(s + i, n - i))) {
 			t->space = true;
 			i += k;
 		} else if (s[i] < 0x20 || s[i] == 0x7f) {
 			i++;
-		} else if ((k = utf8_decode(str + i, n - i, NULL))) {
-			text_put(t, str + i, k);
-			i += k;
 		} else {
 			text_put(t, "\xef\xbf\xbd", 3);
 			i++;
@@ -209,7 +225,7 @@ text_html(const char *s, size_t n, size_t max)
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	text_sink_init(&t, max);
-	if (utf8_valid(s, n)) {
+	if (charset_valid_utf8(s, n)) {
 		text_parse_html(&t, s, n);
 	} else {
 		buf_init(&clean, 0);

@@ -59,11 +59,20 @@ xc_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Bytes that need a look: markup, references and what XML forbids. */
+/* Bytes that need a look: markup, references and what XML forbids (C0
+ * controls but tab, LF and CR; 0xef starts U+FFFE and U+FFFF). */
+static const bool xc_specials[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	[0x07] = 1, [0x08] = 1, [0x0b] = 1, [0x0c] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1,
+	[0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1,
+	[0x1f] = 1, ['&'] = 1, ['<'] = 1, [0xef] = 1,
+};
+
 static bool
 xc_special(unsigned char c)
 {
-	return c == '<' || c == '&' || c == 0xef || (c < 0x20 && c != '\t' && c != '\n' && c != '\r');
+	return xc_specials[c];
 }
 
 static bool

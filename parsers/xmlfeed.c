@@ -140,12 +140,29 @@ static const struct xf_tag xf_tags[] = {
 };
 
 #define XF_NTAGS (sizeof(xf_tags) / sizeof(xf_tags[0]))
+_Static_assert(XF_NTAGS <= 64, "xf_find's cache holds the rows in a 64-bit mask");
+#define XF_CACHE 64 /* element names remembered per document */
 
 enum xf_content { C_PLAIN, C_HTML, C_AUTO, C_XHTML, C_SKIP };
 
 struct xf_slot {
 	char *s;
 	int row;
+};
+
+/* A title or text candidate, kept raw until the item ends so that only
+ * the winner is converted (HTML parsing is the dear part). */
+#define XF_MAX_CANDIDATES 6
+struct xf_raw {
+	char *s;
+	size_t n;
+	int row;
+	enum xf_content content;
+};
+
+struct xf_cands {
+	struct xf_raw c[XF_MAX_CANDIDATES]; /* sorted by row */
+	int n;
 };
 
 struct xf_frame {
@@ -177,16 +194,26 @@ struct xf {
 	struct xf_frame frames[XF_MAX_DEPTH + 1];
 	int item_depth;         /* depth of the open item; 0: none */
 	struct xf_slot slots[F_COUNT];
+	struct xf_cands cands[2]; /* F_TITLE, F_TEXT */
 	int64_t date;
 	char *rdf_about;        /* RSS 1.0 item identity */
 	long ttl_min, sy_freq;  /* <ttl>, sy:updateFrequency */
 	int64_t sy_period;      /* sy:updatePeriod in seconds */
 	struct xf_capture cap;
+	/* Element names come from libxml2's dictionary: the rows of each
+	 * (name, namespace) are cached by pointer. */
+	struct {
+		const xmlChar *name;
+		enum xf_ns ns;
+		uint64_t rows;
+	} names[XF_CACHE];
 	/* Namespace URIs come from libxml2's dictionary: cache by pointer. */
 	const xmlChar *ns_uri[8];
 	enum xf_ns ns_val[8];
 	unsigned ns_next;
 };
+
+static char *xf_cand_pick(struct xf_cands *cs, size_t max);
 
 static bool
 xf_uri_eq(const char *a, const char *b)
@@ -265,17 +292,33 @@ xf_where_ok(const struct xf *x, enum xf_where w)
 	return false;
 }
 
+/* The rows of the table for (ns, name), wherever they stand. */
+static uint64_t
+xf_rows(struct xf *x, enum xf_ns ns, const xmlChar *name)
+{
+	size_t h = ((uintptr_t)name >> 4 ^ (size_t)ns) % XF_CACHE;
+	uint64_t rows = 0;
+
+	if (x->names[h].name == name && x->names[h].ns == ns)
+		return x->names[h].rows;
+	for (size_t i = 0; i < XF_NTAGS; i++)
+		if (xf_tags[i].ns == ns && strcmp(xf_tags[i].name, (const char *)name) == 0)
+			rows |= 1ULL << i;
+	x->names[h].name = name;
+	x->names[h].ns = ns;
+	x->names[h].rows = rows;
+	return rows;
+}
+
 /* The table row for an element where it stands, or -1. */
 static int
-xf_find(const struct xf *x, enum xf_ns ns, const char *name)
+xf_find(struct xf *x, enum xf_ns ns, const xmlChar *name)
 {
-	for (size_t i = 0; i < XF_NTAGS; i++) {
-		const struct xf_tag *t = &xf_tags[i];
+	uint64_t rows = xf_rows(x, ns, name);
 
-		if (t->ns == ns && t->name[0] == name[0] && strcmp(t->name, name) == 0 &&
-		    xf_where_ok(x, t->where))
-			return (int)i;
-	}
+	for (int i = 0; rows; i++, rows >>= 1)
+		if ((rows & 1) && xf_where_ok(x, xf_tags[i].where))
+			return i;
 	return -1;
 }
 
@@ -370,6 +413,11 @@ xf_clear_item(struct xf *x)
 	x->date = 0;
 	free(x->rdf_about);
 	x->rdf_about = NULL;
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < x->cands[k].n; i++)
+			free(x->cands[k].c[i].s);
+		x->cands[k].n = 0;
+	}
 }
 
 /* Byte offset of the parser in the document. */
@@ -398,11 +446,11 @@ xf_item_end(struct xf *x)
 		x->rdf_about = NULL;
 	x->slots[F_GUID].s = NULL;
 	m.url = x->slots[F_LINK].s;
-	m.title = x->slots[F_TITLE].s;
-	m.text = x->slots[F_TEXT].s;
+	m.title = xf_cand_pick(&x->cands[0], MENTION_MAX_TITLE);
+	m.text = xf_cand_pick(&x->cands[1], MENTION_MAX_TEXT);
 	m.author = x->slots[F_AUTHOR].s ? x->slots[F_AUTHOR].s : xstrdup(x->slots[FF_AUTHOR].s);
 	m.lang = x->slots[F_LANG].s;
-	x->slots[F_LINK].s = x->slots[F_TITLE].s = x->slots[F_TEXT].s = NULL;
+	x->slots[F_LINK].s = NULL;
 	x->slots[F_AUTHOR].s = x->slots[F_LANG].s = NULL;
 	if (!m.lang && (lang = xf_lang(x) ? xf_lang(x) : x->slots[FF_LANG].s))
 		m.lang = xstrdup(lang);
@@ -433,17 +481,11 @@ xf_author_name(char *s)
 	return s;
 }
 
-/* The captured text as a plain string for its field. */
+/* Plain text of s (n bytes) read as content says; NULL when empty. */
 static char *
-xf_cap_text(struct xf *x)
+xf_convert(const char *s, size_t n, enum xf_content content, size_t max)
 {
-	struct xf_capture *c = &x->cap;
-	const char *s = buf_str(&c->buf);
-	size_t n = c->buf.len, max = c->field == F_TITLE ? MENTION_MAX_TITLE
-				 : c->field == F_TEXT    ? MENTION_MAX_TEXT
-							 : MENTION_MAX_FIELD;
-
-	switch (c->content) {
+	switch (content) {
 	case C_HTML:
 	case C_XHTML:
 		return text_html(s, n, max);
@@ -455,6 +497,50 @@ xf_cap_text(struct xf *x)
 		break;
 	}
 	return NULL;
+}
+
+/* The captured text as a plain string for its field. */
+static char *
+xf_cap_text(struct xf *x)
+{
+	struct xf_capture *c = &x->cap;
+
+	return xf_convert(buf_str(&c->buf), c->buf.len, c->content, MENTION_MAX_FIELD);
+}
+
+/* Keeps the capture as a raw candidate for the title or text, in row
+ * order; past XF_MAX_CANDIDATES the worst is dropped. */
+static void
+xf_cand_add(struct xf *x, struct xf_cands *cs)
+{
+	struct xf_capture *c = &x->cap;
+	int i;
+
+	if (c->content == C_SKIP || c->buf.len == strspn(buf_str(&c->buf), " \t\r\n"))
+		return;
+	if (cs->n == XF_MAX_CANDIDATES) {
+		if (cs->c[cs->n - 1].row <= c->row)
+			return;
+		free(cs->c[--cs->n].s);
+	}
+	for (i = cs->n; i > 0 && cs->c[i - 1].row > c->row; i--)
+		cs->c[i] = cs->c[i - 1];
+	cs->c[i].n = c->buf.len;
+	cs->c[i].s = buf_take(&c->buf, NULL);
+	cs->c[i].row = c->row;
+	cs->c[i].content = c->content;
+	cs->n++;
+}
+
+/* The best candidate that has any text once converted. */
+static char *
+xf_cand_pick(struct xf_cands *cs, size_t max)
+{
+	char *v = NULL;
+
+	for (int i = 0; i < cs->n && !v; i++)
+		v = xf_convert(cs->c[i].s, cs->c[i].n, cs->c[i].content, max);
+	return v;
 }
 
 static int64_t
@@ -501,6 +587,10 @@ xf_cap_end(struct xf *x)
 			x->date = t;
 			x->slots[F_DATE].row = c->row;
 		}
+		return;
+	}
+	if (c->field == F_TITLE || c->field == F_TEXT) {
+		xf_cand_add(x, &x->cands[c->field == F_TEXT]);
 		return;
 	}
 	v = xf_cap_text(x);
@@ -648,7 +738,8 @@ xf_start_row(struct xf *x, int row, int nb, const xmlChar **attrs)
 	x->frames[x->depth].kind = XK_FIELD;
 	if (t->read == R_LINK)
 		xf_link(x, row, t->field, nb, attrs);
-	else if (row < x->slots[t->field].row || t->field == F_AUTHOR || t->field == FF_AUTHOR)
+	else if (row < x->slots[t->field].row || t->field == F_AUTHOR || t->field == FF_AUTHOR ||
+		 t->field == F_TITLE || t->field == F_TEXT)
 		xf_cap_start(x, row, nb, attrs);
 }
 
@@ -672,7 +763,7 @@ xf_sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlCh
 		xf_cap_child(x, local, false);
 		return;
 	}
-	row = xf_find(x, xf_ns(x, uri, prefix), (const char *)local);
+	row = xf_find(x, xf_ns(x, uri, prefix), local);
 	if (row >= 0 && !(xf_tags[row].kind == XK_ITEM && x->item_depth))
 		xf_start_row(x, row, nb_attrs, attrs);
 }
