@@ -15,10 +15,12 @@
 
 #include "core/buf.h"
 #include "core/utf8.h"
+#include "core/xalloc.h"
 
 #define XC_EXPAND_BASE (1024 * 1024) /* entity bytes allowed beyond len */
 #define XC_MAX_NAME 256              /* longer names are not tags */
 #define XC_MAX_ATTRS 64              /* attributes checked for duplicates */
+#define XC_INLINE 32                 /* shorter runs of text stay in the document */
 
 struct xc_ent {
 	const char *name, *val;
@@ -39,6 +41,12 @@ struct xc {
 	int depth;
 	size_t repairs;
 	bool done;
+	struct buf *dst;          /* where text and references go: out or text */
+	bool decode;              /* dst is text: references are decoded */
+	struct buf text;          /* decoded text of content runs */
+	size_t seg_start;         /* where the current run starts in text */
+	struct xmlclean_seg *segs;
+	size_t nsegs, capsegs;
 };
 
 static bool
@@ -66,7 +74,7 @@ static const bool xc_specials[256] = {
 	[0x07] = 1, [0x08] = 1, [0x0b] = 1, [0x0c] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1,
 	[0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
 	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1,
-	[0x1f] = 1, ['&'] = 1, ['<'] = 1, [0xef] = 1,
+	[0x1f] = 1, ['&'] = 1, ['<'] = 1, [0xee] = 1, [0xef] = 1,
 };
 
 static bool
@@ -84,7 +92,8 @@ xc_starts(const struct xc *x, const char *s)
 }
 
 /* At a special byte that is not markup: drops a forbidden control or
- * U+FFFE/U+FFFF, copies anything else.  Returns bytes consumed. */
+ * U+FFFE/U+FFFF, turns our marker characters U+E000/U+E001 into U+FFFD,
+ * copies anything else.  Returns bytes consumed. */
 static size_t
 xc_odd_byte(struct xc *x, const char *s)
 {
@@ -95,18 +104,23 @@ xc_odd_byte(struct xc *x, const char *s)
 		x->repairs++;
 		return 3;
 	}
+	if (c == 0xee && x->end - s >= 3 && (unsigned char)s[1] == 0x80 &&
+	    ((unsigned char)s[2] == 0x80 || (unsigned char)s[2] == 0x81)) {
+		buf_append(x->dst, "\xef\xbf\xbd", 3);
+		return 3;
+	}
 	if (c < 0x20) {
 		/* Vertical tab and form feed separate words; other controls do not. */
 		if (c == 0x0b || c == 0x0c)
-			buf_putc(&x->out, ' ');
+			buf_putc(x->dst, ' ');
 		x->repairs++;
 		return 1;
 	}
-	buf_putc(&x->out, (char)c);
+	buf_putc(x->dst, (char)c);
 	return 1;
 }
 
-/* Copies s..e dropping what XML forbids (for CDATA and comments). */
+/* Copies s..e to dst dropping what XML forbids (CDATA content). */
 static void
 xc_copy_filtered(struct xc *x, const char *s, const char *e)
 {
@@ -115,7 +129,7 @@ xc_copy_filtered(struct xc *x, const char *s, const char *e)
 
 		while (s < e && (!xc_special((unsigned char)*s) || *s == '<' || *s == '&'))
 			s++;
-		buf_append(&x->out, run, (size_t)(s - run));
+		buf_append(x->dst, run, (size_t)(s - run));
 		if (s < e)
 			s += xc_odd_byte(x, s);
 	}
@@ -128,43 +142,69 @@ xc_xml_char(uint32_t c)
 	       (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
 
+/* Writes code point cp as text (decoding) or as a reference. */
+static void
+xc_put_char(struct xc *x, uint32_t cp)
+{
+	if (!x->decode)
+		buf_printf(x->dst, "&#%u;", (unsigned)cp);
+	else if (cp == 0xe000 || cp == 0xe001)
+		buf_append(x->dst, "\xef\xbf\xbd", 3);
+	else
+		utf8_put(x->dst, (int32_t)cp);
+}
+
+/* Reads the digits of a character reference at s (after "&#"); returns
+ * where they end and the code point in *cp (0 digits: returns s). */
+static const char *
+xc_charref_value(const char *s, const char *end, uint32_t *cp)
+{
+	bool hex = s < end && (*s == 'x' || *s == 'X');
+	const char *d = s + hex;
+	int digits = 0;
+
+	*cp = 0;
+	for (; d < end && digits < 9; d++, digits++) {
+		int v = *d >= '0' && *d <= '9' ? *d - '0'
+			: hex && (*d | 0x20) >= 'a' && (*d | 0x20) <= 'f' ? (*d | 0x20) - 'a' + 10
+			: -1;
+
+		if (v < 0)
+			break;
+		*cp = *cp * (hex ? 16 : 10) + (uint32_t)v;
+	}
+	return digits ? d : s;
+}
+
 /* "&#233;" or "&#xE9;" at x->p (s points after "&#").  A reference to a
  * character XML forbids is dropped; a missing ';' is added. */
 static void
 xc_charref(struct xc *x, const char *s)
 {
-	bool hex = s < x->end && (*s == 'x' || *s == 'X');
-	uint32_t cp = 0;
-	int digits = 0;
+	uint32_t cp;
+	const char *d = xc_charref_value(s, x->end, &cp);
 
-	s += hex;
-	for (; s < x->end && digits < 9; s++, digits++) {
-		int v = *s >= '0' && *s <= '9' ? *s - '0'
-			: hex && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f' ? (*s | 0x20) - 'a' + 10
-			: -1;
-
-		if (v < 0)
-			break;
-		cp = cp * (hex ? 16 : 10) + (uint32_t)v;
-	}
-	if (!digits) {
-		buf_puts(&x->out, "&amp;");
+	if (d == s) {
+		buf_puts(x->dst, x->decode ? "&" : "&amp;");
 		x->repairs++;
 		x->p++;
 		return;
 	}
-	if (s < x->end && *s == ';') {
-		s++;
-		if (xc_xml_char(cp)) {
-			buf_append(&x->out, x->p, (size_t)(s - x->p));
-			x->p = s;
+	if (d < x->end && *d == ';') {
+		d++;
+		if (xc_xml_char(cp) && !x->decode) {
+			buf_append(x->dst, x->p, (size_t)(d - x->p));
+			x->p = d;
 			return;
 		}
-	} else if (xc_xml_char(cp)) {
-		buf_printf(&x->out, "&#%u;", (unsigned)cp);
+	} else {
+		x->repairs++;
 	}
-	x->repairs++;
-	x->p = s;
+	if (xc_xml_char(cp))
+		xc_put_char(x, cp);
+	else
+		x->repairs++;
+	x->p = d;
 }
 
 static const struct xc_ent *
@@ -176,38 +216,67 @@ xc_entity(const struct xc *x, const char *name, size_t n)
 	return NULL;
 }
 
-/* "&name;": predefined kept, declared substituted (within the bound), an
- * HTML entity replaced by its character, anything else made literal. */
+/* An entity's value: copied, or with its character references decoded. */
+static void
+xc_entity_value(struct xc *x, const struct xc_ent *ent)
+{
+	const char *v = ent->val, *end = ent->val + ent->val_n;
+
+	if (!x->decode) {
+		buf_append(x->dst, v, ent->val_n);
+		return;
+	}
+	while (v < end) {
+		const char *amp = memchr(v, '&', (size_t)(end - v)), *d;
+		uint32_t cp;
+
+		buf_append(x->dst, v, (size_t)((amp ? amp : end) - v));
+		if (!amp)
+			break;
+		d = xc_charref_value(amp + 2, end, &cp);
+		if (d < end && *d == ';' && xc_xml_char(cp))
+			xc_put_char(x, cp);
+		v = d < end && *d == ';' ? d + 1 : d;
+	}
+}
+
+/* "&name;": predefined kept (or decoded), declared substituted (within the
+ * bound), an HTML entity replaced by its character, anything else made
+ * literal. */
 static void
 xc_named_ref(struct xc *x, const char *name, size_t n)
 {
-	static const char *const predefined[] = { "amp", "lt", "gt", "quot", "apos" };
+	static const char predefined[][5] = { "amp", "lt", "gt", "quot", "apos" };
+	static const char chars[] = "&<>\"'";
 	const struct xc_ent *ent;
 	const htmlEntityDesc *h;
 	char tmp[40];
 
 	for (size_t i = 0; i < 5; i++)
 		if (strlen(predefined[i]) == n && memcmp(predefined[i], name, n) == 0) {
-			buf_append(&x->out, name - 1, n + 2);
+			if (x->decode)
+				buf_putc(x->dst, chars[i]);
+			else
+				buf_append(x->dst, name - 1, n + 2);
 			return;
 		}
 	x->repairs++;
 	if ((ent = xc_entity(x, name, n)) && x->expanded + ent->val_n <= x->expand_max) {
-		buf_append(&x->out, ent->val, ent->val_n);
+		xc_entity_value(x, ent);
 		x->expanded += ent->val_n;
 		return;
 	}
 	memcpy(tmp, name, n);
 	tmp[n] = '\0';
 	if ((h = htmlEntityLookup((const xmlChar *)tmp)) && xc_xml_char(h->value)) {
-		utf8_put(&x->out, (int32_t)h->value);
+		utf8_put(x->dst, (int32_t)h->value);
 		return;
 	}
-	buf_puts(&x->out, "&amp;");
-	buf_append(&x->out, name, n + 1);
+	buf_puts(x->dst, x->decode ? "&" : "&amp;");
+	buf_append(x->dst, name, n + 1);
 }
 
-/* At '&': a reference kept, repaired, or a bare '&' escaped. */
+/* At '&': a reference kept (or decoded), repaired, or a bare '&'. */
 static void
 xc_ref(struct xc *x)
 {
@@ -225,7 +294,7 @@ xc_ref(struct xc *x)
 		x->p = s + 1;
 		return;
 	}
-	buf_puts(&x->out, "&amp;");
+	buf_puts(x->dst, x->decode ? "&" : "&amp;");
 	x->repairs++;
 	x->p++;
 }
@@ -239,18 +308,58 @@ xc_skip_past(struct xc *x, const char *term)
 	x->p = t ? t + strlen(term) : x->end;
 }
 
+/* CDATA content is text like any other: it joins the current run. */
 static void
 xc_cdata(struct xc *x)
 {
 	const char *body = x->p + 9;
 	const char *t = memmem(body, (size_t)(x->end - body), "]]>", 3);
 
-	buf_puts(&x->out, "<![CDATA[");
 	xc_copy_filtered(x, body, t ? t : x->end);
-	buf_puts(&x->out, "]]>");
 	if (!t)
 		x->repairs++;
 	x->p = t ? t + 3 : x->end;
+}
+
+/* Appends n bytes of text to out as XML character data. */
+static void
+xc_put_escaped(struct buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *run = s + i;
+
+		while (i < n && s[i] != '&' && s[i] != '<' && s[i] != '>')
+			i++;
+		buf_append(out, run, (size_t)(s + i - run));
+		if (i < n)
+			buf_puts(out, s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : "&gt;");
+	}
+}
+
+/* Ends the current run of text: short or blank runs go into the document
+ * as character data, longer ones become a marker for xmlclean_expand(). */
+static void
+xc_flush(struct xc *x)
+{
+	size_t n = x->text.len - x->seg_start;
+	const char *s;
+
+	if (!n)
+		return;
+	s = x->text.data + x->seg_start;
+	if (n < XC_INLINE || strspn(s, " \t\r\n") == n) {
+		xc_put_escaped(&x->out, s, n);
+		buf_truncate(&x->text, x->seg_start);
+		return;
+	}
+	if (x->nsegs == x->capsegs) {
+		x->capsegs = x->capsegs ? x->capsegs * 2 : 256;
+		x->segs = xreallocarray(x->segs, x->capsegs, sizeof(*x->segs));
+	}
+	x->segs[x->nsegs].off = x->seg_start;
+	x->segs[x->nsegs].len = n;
+	buf_printf(&x->out, XMLCLEAN_MARK_OPEN "%zu" XMLCLEAN_MARK_CLOSE, x->nsegs++);
+	x->seg_start = x->text.len;
 }
 
 /* Writes "</name>" for the innermost open element and pops it. */
@@ -296,6 +405,7 @@ xc_end_tag(struct xc *x)
 	const char *name = x->p + 2, *s = name, *gt;
 	int i;
 
+	xc_flush(x);
 	while (s < x->end && xc_name_char((unsigned char)*s))
 		s++;
 	if (!(gt = memchr(s, '>', (size_t)(x->end - s)))) {
@@ -505,13 +615,19 @@ xc_start_tag(struct xc *x)
 		x->repairs++;
 		return;
 	}
+	xc_flush(x);
 	xc_close_item(x, name, n);
 	xc_close_leaf(x);
 	mark = x->out.len;
 	buf_putc(&x->out, '<');
 	buf_append(&x->out, name, n);
 	x->p = s;
-	if ((r = xc_tag_rest(x)) < 0) {
+	x->dst = &x->out; /* attribute values stay escaped for libxml2 */
+	x->decode = false;
+	r = xc_tag_rest(x);
+	x->dst = &x->text;
+	x->decode = true;
+	if (r < 0) {
 		buf_truncate(&x->out, mark);
 		x->p = x->end;
 		return;
@@ -544,7 +660,7 @@ xc_markup(struct xc *x)
 	} else if (xc_name_start(c)) {
 		xc_start_tag(x);
 	} else {
-		buf_puts(&x->out, "&lt;");
+		buf_putc(x->dst, '<');
 		x->repairs++;
 		x->p++;
 	}
@@ -597,6 +713,9 @@ xmlclean_run(const char *data, size_t len, size_t root, struct xmlclean *out)
 
 	memset(&x, 0, sizeof(x));
 	buf_init(&x.out, 0);
+	buf_init(&x.text, 0);
+	x.dst = &x.text;
+	x.decode = true;
 	x.p = data + (root < len ? root : len);
 	x.end = data + len;
 	x.expand_max = len + XC_EXPAND_BASE;
@@ -606,7 +725,7 @@ xmlclean_run(const char *data, size_t len, size_t root, struct xmlclean *out)
 
 		while (x.p < x.end && !xc_special((unsigned char)*x.p))
 			x.p++;
-		buf_append(&x.out, run, (size_t)(x.p - run));
+		buf_append(x.dst, run, (size_t)(x.p - run));
 		if (x.p >= x.end)
 			break;
 		if (*x.p == '<')
@@ -616,6 +735,7 @@ xmlclean_run(const char *data, size_t len, size_t root, struct xmlclean *out)
 		else
 			x.p += xc_odd_byte(&x, x.p);
 	}
+	xc_flush(&x);
 	out->trunc_at = x.depth ? x.out.len : SIZE_MAX;
 	if (x.depth)
 		x.repairs++;
@@ -623,4 +743,67 @@ xmlclean_run(const char *data, size_t len, size_t root, struct xmlclean *out)
 		xc_close_top(&x);
 	out->repairs = x.repairs;
 	out->data = buf_take(&x.out, &out->len);
+	out->text = buf_take(&x.text, NULL);
+	out->segs = x.segs;
+	out->nsegs = x.nsegs;
+}
+
+void
+xmlclean_free(struct xmlclean *c)
+{
+	free(c->data);
+	free(c->text);
+	free(c->segs);
+	c->data = c->text = NULL;
+	c->segs = NULL;
+}
+
+/* The segment index of a marker at s (n bytes), and its length in *len;
+ * SIZE_MAX when s holds no complete marker. */
+static size_t
+xc_marker(const char *s, size_t n, size_t *len)
+{
+	size_t i = 3, idx = 0;
+
+	if (n < 7 || memcmp(s, XMLCLEAN_MARK_OPEN, 3) != 0)
+		return SIZE_MAX;
+	while (i < n && i < 24 && s[i] >= '0' && s[i] <= '9')
+		idx = idx * 10 + (size_t)(s[i++] - '0');
+	if (i == 3 || n - i < 3 || memcmp(s + i, XMLCLEAN_MARK_CLOSE, 3) != 0)
+		return SIZE_MAX;
+	*len = i + 3;
+	return idx;
+}
+
+static void
+xc_append_capped(struct buf *out, const char *s, size_t n, size_t max, bool escape)
+{
+	if (out->len >= max)
+		return;
+	if (n > max - out->len)
+		n = utf8_cut(s, n, max - out->len);
+	if (escape)
+		xc_put_escaped(out, s, n);
+	else
+		buf_append(out, s, n);
+}
+
+void
+xmlclean_expand(const struct xmlclean *c, const char *s, size_t n, bool escape, struct buf *out,
+		size_t max)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *m = memmem(s, (size_t)(end - s), XMLCLEAN_MARK_OPEN, 3);
+		size_t k = 0, idx;
+
+		xc_append_capped(out, s, (size_t)((m ? m : end) - s), max, false);
+		if (!m)
+			return;
+		idx = xc_marker(m, (size_t)(end - m), &k);
+		if (idx < c->nsegs)
+			xc_append_capped(out, c->text + c->segs[idx].off, c->segs[idx].len, max, escape);
+		s = m + (idx == SIZE_MAX ? 3 : k);
+	}
 }

@@ -184,6 +184,7 @@ struct xf_capture {
 
 struct xf {
 	xmlParserCtxtPtr ctxt;
+	const struct xmlclean *clean; /* for the text behind markers */
 	struct emit *emit;
 	struct parse_result *res;
 	const char *base_url;
@@ -213,7 +214,8 @@ struct xf {
 	unsigned ns_next;
 };
 
-static char *xf_cand_pick(struct xf_cands *cs, size_t max);
+static char *xf_cand_pick(const struct xf *x, struct xf_cands *cs, size_t max);
+static char *xf_convert_text(const char *s, size_t n, enum xf_content content, size_t max);
 
 static bool
 xf_uri_eq(const char *a, const char *b)
@@ -446,8 +448,8 @@ xf_item_end(struct xf *x)
 		x->rdf_about = NULL;
 	x->slots[F_GUID].s = NULL;
 	m.url = x->slots[F_LINK].s;
-	m.title = xf_cand_pick(&x->cands[0], MENTION_MAX_TITLE);
-	m.text = xf_cand_pick(&x->cands[1], MENTION_MAX_TEXT);
+	m.title = xf_cand_pick(x, &x->cands[0], MENTION_MAX_TITLE);
+	m.text = xf_cand_pick(x, &x->cands[1], MENTION_MAX_TEXT);
 	m.author = x->slots[F_AUTHOR].s ? x->slots[F_AUTHOR].s : xstrdup(x->slots[FF_AUTHOR].s);
 	m.lang = x->slots[F_LANG].s;
 	x->slots[F_LINK].s = NULL;
@@ -481,9 +483,24 @@ xf_author_name(char *s)
 	return s;
 }
 
-/* Plain text of s (n bytes) read as content says; NULL when empty. */
+/* Plain text of s (n bytes, with markers) read as content says; NULL
+ * when empty. */
 static char *
-xf_convert(const char *s, size_t n, enum xf_content content, size_t max)
+xf_convert(const struct xf *x, const char *s, size_t n, enum xf_content content, size_t max)
+{
+	struct buf full;
+	char *v;
+
+	buf_init(&full, 0);
+	xmlclean_expand(x->clean, s, n, content == C_XHTML, &full, XMLFEED_MAX_CAPTURE);
+	v = xf_convert_text(buf_str(&full), full.len, content, max);
+	buf_free(&full);
+	return v;
+}
+
+/* Plain text of s (n bytes, no markers) read as content says. */
+static char *
+xf_convert_text(const char *s, size_t n, enum xf_content content, size_t max)
 {
 	switch (content) {
 	case C_HTML:
@@ -505,7 +522,7 @@ xf_cap_text(struct xf *x)
 {
 	struct xf_capture *c = &x->cap;
 
-	return xf_convert(buf_str(&c->buf), c->buf.len, c->content, MENTION_MAX_FIELD);
+	return xf_convert(x, buf_str(&c->buf), c->buf.len, c->content, MENTION_MAX_FIELD);
 }
 
 /* Keeps the capture as a raw candidate for the title or text, in row
@@ -534,12 +551,12 @@ xf_cand_add(struct xf *x, struct xf_cands *cs)
 
 /* The best candidate that has any text once converted. */
 static char *
-xf_cand_pick(struct xf_cands *cs, size_t max)
+xf_cand_pick(const struct xf *x, struct xf_cands *cs, size_t max)
 {
 	char *v = NULL;
 
 	for (int i = 0; i < cs->n && !v; i++)
-		v = xf_convert(cs->c[i].s, cs->c[i].n, cs->c[i].content, max);
+		v = xf_convert(x, cs->c[i].s, cs->c[i].n, cs->c[i].content, max);
 	return v;
 }
 
@@ -581,7 +598,13 @@ xf_cap_end(struct xf *x)
 
 	c->depth = 0;
 	if (c->field == F_DATE) {
-		int64_t t = date_parse_len(buf_str(&c->buf), c->buf.len);
+		struct buf full;
+		int64_t t;
+
+		buf_init(&full, 0);
+		xmlclean_expand(x->clean, buf_str(&c->buf), c->buf.len, false, &full, 256);
+		t = date_parse_len(buf_str(&full), full.len);
+		buf_free(&full);
 
 		if (t && c->row < x->slots[F_DATE].row) {
 			x->date = t;
@@ -890,17 +913,18 @@ xmlfeed_parse(const char *data, size_t len, size_t root, enum parse_format forma
 
 	xmlclean_run(data, len, root, &clean);
 	if (!clean.len) {
-		free(clean.data);
+		xmlclean_free(&clean);
 		return es_error(ES_EPARSE, err, errlen, "no root element");
 	}
 	xf_init(&x, e, res, format, base_url);
 	x.trunc_at = clean.trunc_at;
+	x.clean = &clean;
 	well = xf_run(&x, clean.data, clean.len);
 	res->recovered = clean.repairs > 0 || !well;
 	res->ttl = x.ttl_min ? (int64_t)x.ttl_min * 60
 		   : x.sy_period ? x.sy_period / (x.sy_freq > 0 ? x.sy_freq : 1) : 0;
 	xf_free(&x);
-	free(clean.data);
+	xmlclean_free(&clean);
 	if (!x.rooted)
 		return es_error(ES_EPARSE, err, errlen, "no root element");
 	if (ES_FAILED(e->rc))
