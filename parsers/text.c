@@ -23,30 +23,44 @@ struct text_sink {
 	htmlParserCtxtPtr ctxt;
 };
 
-/* Elements whose content is not text for a reader. */
-static const char *const text_skipped[] = { "noscript", "script", "style", "svg", "template" };
+enum text_elem { TE_INLINE, TE_BLOCK, TE_SKIP };
 
-/* Elements that separate words (sorted for bsearch). */
-static const char *const text_blocks[] = {
-	"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl",
-	"dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
-	"h6", "header", "hr", "img", "li", "main", "nav", "ol", "p", "pre", "section",
-	"table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+/* Elements whose content is not text for a reader, and elements that
+ * separate words, by name length (libxml2 hands names lower-cased). */
+static const struct {
+	const char *name;
+	enum text_elem kind;
+} text_elems[] = {
+	{ "p", TE_BLOCK },        { "br", TE_BLOCK },       { "dd", TE_BLOCK },
+	{ "dl", TE_BLOCK },       { "dt", TE_BLOCK },       { "h1", TE_BLOCK },
+	{ "h2", TE_BLOCK },       { "h3", TE_BLOCK },       { "h4", TE_BLOCK },
+	{ "h5", TE_BLOCK },       { "h6", TE_BLOCK },       { "hr", TE_BLOCK },
+	{ "li", TE_BLOCK },       { "ol", TE_BLOCK },       { "td", TE_BLOCK },
+	{ "th", TE_BLOCK },       { "tr", TE_BLOCK },       { "ul", TE_BLOCK },
+	{ "div", TE_BLOCK },      { "img", TE_BLOCK },      { "nav", TE_BLOCK },
+	{ "pre", TE_BLOCK },      { "svg", TE_SKIP },       { "form", TE_BLOCK },
+	{ "main", TE_BLOCK },     { "aside", TE_BLOCK },    { "style", TE_SKIP },
+	{ "table", TE_BLOCK },    { "tbody", TE_BLOCK },    { "tfoot", TE_BLOCK },
+	{ "thead", TE_BLOCK },    { "figure", TE_BLOCK },   { "footer", TE_BLOCK },
+	{ "header", TE_BLOCK },   { "script", TE_SKIP },    { "address", TE_BLOCK },
+	{ "article", TE_BLOCK },  { "caption", TE_BLOCK },  { "section", TE_BLOCK },
+	{ "noscript", TE_SKIP },  { "template", TE_SKIP },  { "blockquote", TE_BLOCK },
+	{ "figcaption", TE_BLOCK },
 };
 
-static int
-text_cmp(const void *key, const void *elem)
+static enum text_elem
+text_elem(const char *name)
 {
-	return strcmp(key, *(const char *const *)elem);
-}
+	size_t n = strlen(name);
 
-static bool
-text_in(const char *name, const char *const *set, size_t n)
-{
-	return bsearch(name, set, n, sizeof(*set), text_cmp) != NULL;
+	if (n > 10)
+		return TE_INLINE;
+	for (size_t i = 0; i < sizeof(text_elems) / sizeof(text_elems[0]); i++)
+		if (text_elems[i].name[0] == name[0] && strlen(text_elems[i].name) == n &&
+		    memcmp(text_elems[i].name, name, n) == 0)
+			return text_elems[i].kind;
+	return TE_INLINE;
 }
-
-#define TEXT_IN(name, set) text_in(name, set, sizeof(set) / sizeof(set[0]))
 
 /* Appends n bytes of valid UTF-8 without whitespace, honouring max. */
 static void
@@ -91,6 +105,9 @@ text_run(const unsigned char *s, size_t n)
 	size_t i = 0, k;
 
 	for (;;) {
+		while (i + 4 <= n && s[i] > ' ' && s[i] < 0x7f && s[i + 1] > ' ' && s[i + 1] < 0x7f &&
+		       s[i + 2] > ' ' && s[i + 2] < 0x7f && s[i + 3] > ' ' && s[i + 3] < 0x7f)
+			i += 4;
 		while (i < n && s[i] > ' ' && s[i] < 0x7f)
 			i++;
 		if (i + 1 < n && i > 0 && s[i] == ' ' && s[i + 1] > ' ' && s[i + 1] < 0x7f) {
@@ -143,10 +160,12 @@ text_sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
 	struct text_sink *t = ctx;
 
+	enum text_elem k = text_elem((const char *)name);
+
 	(void)atts;
-	if (TEXT_IN((const char *)name, text_skipped))
+	if (k == TE_SKIP)
 		t->skip++;
-	else if (TEXT_IN((const char *)name, text_blocks))
+	else if (k == TE_BLOCK)
 		t->space = true;
 }
 
@@ -155,10 +174,12 @@ text_sax_end(void *ctx, const xmlChar *name)
 {
 	struct text_sink *t = ctx;
 
-	if (TEXT_IN((const char *)name, text_skipped)) {
+	enum text_elem k = text_elem((const char *)name);
+
+	if (k == TE_SKIP) {
 		if (t->skip)
 			t->skip--;
-	} else if (TEXT_IN((const char *)name, text_blocks)) {
+	} else if (k == TE_BLOCK) {
 		t->space = true;
 	}
 }

@@ -336,6 +336,20 @@ xc_put_escaped(struct buf *out, const char *s, size_t n)
 	}
 }
 
+static void
+xc_put_marker(struct buf *out, size_t idx)
+{
+	char tmp[32];
+	size_t n = sizeof(tmp);
+
+	memcpy(tmp + (n -= 3), XMLCLEAN_MARK_CLOSE, 3);
+	do
+		tmp[--n] = (char)('0' + idx % 10);
+	while ((idx /= 10));
+	memcpy(tmp + (n -= 3), XMLCLEAN_MARK_OPEN, 3);
+	buf_append(out, tmp + n, sizeof(tmp) - n);
+}
+
 /* Ends the current run of text: short or blank runs go into the document
  * as character data, longer ones become a marker for xmlclean_expand(). */
 static void
@@ -358,7 +372,7 @@ xc_flush(struct xc *x)
 	}
 	x->segs[x->nsegs].off = x->seg_start;
 	x->segs[x->nsegs].len = n;
-	buf_printf(&x->out, XMLCLEAN_MARK_OPEN "%zu" XMLCLEAN_MARK_CLOSE, x->nsegs++);
+	xc_put_marker(&x->out, x->nsegs++);
 	x->seg_start = x->text.len;
 }
 
@@ -795,7 +809,7 @@ xmlclean_expand(const struct xmlclean *c, const char *s, size_t n, bool escape, 
 	const char *end = s + n;
 
 	while (s < end) {
-		const char *m = memmem(s, (size_t)(end - s), XMLCLEAN_MARK_OPEN, 3);
+		const char *m = memchr(s, 0xee, (size_t)(end - s));
 		size_t k = 0, idx;
 
 		xc_append_capped(out, s, (size_t)((m ? m : end) - s), max, false);
@@ -804,6 +818,8 @@ xmlclean_expand(const struct xmlclean *c, const char *s, size_t n, bool escape, 
 		idx = xc_marker(m, (size_t)(end - m), &k);
 		if (idx < c->nsegs)
 			xc_append_capped(out, c->text + c->segs[idx].off, c->segs[idx].len, max, escape);
-		s = m + (idx == SIZE_MAX ? 3 : k);
+		else
+			xc_append_capped(out, m, 1, max, false); /* 0xee starting another character */
+		s = m + (idx == SIZE_MAX ? 1 : k);
 	}
 }
