@@ -202,9 +202,30 @@ text_sink_init(struct text_sink *t, size_t max)
 	t->max = max;
 }
 
-/* Runs the HTML parser over valid UTF-8 s into t. */
+struct text_reader {
+	htmlParserCtxtPtr ctxt; /* NULL until first used, or after a stopped parse */
+};
+
+struct text_reader *
+text_reader_new(void)
+{
+	return xcalloc(1, sizeof(struct text_reader));
+}
+
+void
+text_reader_free(struct text_reader *r)
+{
+	if (!r)
+		return;
+	if (r->ctxt)
+		htmlFreeParserCtxt(r->ctxt);
+	free(r);
+}
+
+/* Runs the HTML parser over valid UTF-8 s into t, with r's context when
+ * there is one (kept for the next call unless the parse was stopped). */
 static void
-text_parse_html(struct text_sink *t, const char *s, size_t n)
+text_parse_html(struct text_reader *r, struct text_sink *t, const char *s, size_t n)
 {
 	htmlSAXHandler sax;
 	htmlParserCtxtPtr ctxt;
@@ -216,7 +237,8 @@ text_parse_html(struct text_sink *t, const char *s, size_t n)
 	sax.cdataBlock = text_sax_chars;
 	sax.startElement = text_sax_start;
 	sax.endElement = text_sax_end;
-	if (!(ctxt = htmlNewParserCtxt()))
+	ctxt = r && r->ctxt ? r->ctxt : htmlNewParserCtxt();
+	if (!ctxt)
 		return;
 	old = (htmlSAXHandler *)ctxt->sax;
 	ctxt->sax = &sax;
@@ -230,11 +252,23 @@ text_parse_html(struct text_sink *t, const char *s, size_t n)
 		xmlFreeDoc(doc);
 	ctxt->sax = old;
 	t->ctxt = NULL;
-	htmlFreeParserCtxt(ctxt);
+	if (r && !t->full) {
+		r->ctxt = ctxt;
+	} else {
+		htmlFreeParserCtxt(ctxt);
+		if (r)
+			r->ctxt = NULL;
+	}
 }
 
 char *
 text_html(const char *s, size_t n, size_t max)
+{
+	return text_html_r(NULL, s, n, max);
+}
+
+char *
+text_html_r(struct text_reader *r, const char *s, size_t n, size_t max)
 {
 	struct text_sink t;
 	struct buf clean;
@@ -247,11 +281,11 @@ text_html(const char *s, size_t n, size_t max)
 		n = INT32_MAX;
 	text_sink_init(&t, max);
 	if (charset_valid_utf8(s, n)) {
-		text_parse_html(&t, s, n);
+		text_parse_html(r, &t, s, n);
 	} else {
 		buf_init(&clean, 0);
 		utf8_append_clean(&clean, s, n);
-		text_parse_html(&t, buf_str(&clean), clean.len);
+		text_parse_html(r, &t, buf_str(&clean), clean.len);
 		buf_free(&clean);
 	}
 	return text_finish(&t);
@@ -304,5 +338,11 @@ text_looks_html(const char *s, size_t n)
 char *
 text_auto(const char *s, size_t n, size_t max)
 {
-	return text_looks_html(s, n) ? text_html(s, n, max) : text_plain(s, n, max);
+	return text_auto_r(NULL, s, n, max);
+}
+
+char *
+text_auto_r(struct text_reader *r, const char *s, size_t n, size_t max)
+{
+	return text_looks_html(s, n) ? text_html_r(r, s, n, max) : text_plain(s, n, max);
 }

@@ -15,6 +15,16 @@
  * dropped, entities decoded, script/style/noscript/template/svg dropped,
  * block elements and <br> separating words. */
 char *text_html(const char *s, size_t n, size_t max);
+/* A reader for many fragments in a row (the items of one document): it
+ * keeps libxml2's HTML parser context between calls, which saves about
+ * a tenth of the time.  Use from one thread at a time. */
+struct text_reader;
+struct text_reader *text_reader_new(void);
+/* NULL is a no-op. */
+void text_reader_free(struct text_reader *r);
+/* text_html() and text_auto() through r; r may be NULL (a fresh parser). */
+char *text_html_r(struct text_reader *r, const char *s, size_t n, size_t max);
+char *text_auto_r(struct text_reader *r, const char *s, size_t n, size_t max);
 /* Text that is not HTML: only whitespace folding and UTF-8 repair. */
 char *text_plain(const char *s, size_t n, size_t max);
 /* text_html when text_looks_html(s, n), else text_plain. */

@@ -185,6 +185,7 @@ struct xf_capture {
 struct xf {
 	xmlParserCtxtPtr ctxt;
 	const struct xmlclean *clean; /* for the text behind markers */
+	struct text_reader *reader;   /* one HTML parser for every item */
 	struct emit *emit;
 	struct parse_result *res;
 	const char *base_url;
@@ -215,7 +216,8 @@ struct xf {
 };
 
 static char *xf_cand_pick(const struct xf *x, struct xf_cands *cs, size_t max);
-static char *xf_convert_text(const char *s, size_t n, enum xf_content content, size_t max);
+static char *xf_convert_text(struct text_reader *r, const char *s, size_t n,
+			     enum xf_content content, size_t max);
 
 static bool
 xf_uri_eq(const char *a, const char *b)
@@ -493,21 +495,22 @@ xf_convert(const struct xf *x, const char *s, size_t n, enum xf_content content,
 
 	buf_init(&full, 0);
 	xmlclean_expand(x->clean, s, n, content == C_XHTML, &full, XMLFEED_MAX_CAPTURE);
-	v = xf_convert_text(buf_str(&full), full.len, content, max);
+	v = xf_convert_text(x->reader, buf_str(&full), full.len, content, max);
 	buf_free(&full);
 	return v;
 }
 
 /* Plain text of s (n bytes, no markers) read as content says. */
 static char *
-xf_convert_text(const char *s, size_t n, enum xf_content content, size_t max)
+xf_convert_text(struct text_reader *r, const char *s, size_t n, enum xf_content content,
+		size_t max)
 {
 	switch (content) {
 	case C_HTML:
 	case C_XHTML:
-		return text_html(s, n, max);
+		return text_html_r(r, s, n, max);
 	case C_AUTO:
-		return text_auto(s, n, max);
+		return text_auto_r(r, s, n, max);
 	case C_PLAIN:
 		return text_plain(s, n, max);
 	case C_SKIP:
@@ -919,11 +922,13 @@ xmlfeed_parse(const char *data, size_t len, size_t root, enum parse_format forma
 	xf_init(&x, e, res, format, base_url);
 	x.trunc_at = clean.trunc_at;
 	x.clean = &clean;
+	x.reader = text_reader_new();
 	well = xf_run(&x, clean.data, clean.len);
 	res->recovered = clean.repairs > 0 || !well;
 	res->ttl = x.ttl_min ? (int64_t)x.ttl_min * 60
 		   : x.sy_period ? x.sy_period / (x.sy_freq > 0 ? x.sy_freq : 1) : 0;
 	xf_free(&x);
+	text_reader_free(x.reader);
 	xmlclean_free(&clean);
 	if (!x.rooted)
 		return es_error(ES_EPARSE, err, errlen, "no root element");
