@@ -185,6 +185,7 @@ struct xf_capture {
 struct xf {
 	xmlParserCtxtPtr ctxt;
 	const struct xmlclean *clean; /* for the text behind markers */
+	struct buf scratch;           /* expanded text, reused */
 	struct text_reader *reader;   /* one HTML parser for every item */
 	struct emit *emit;
 	struct parse_result *res;
@@ -215,7 +216,7 @@ struct xf {
 	unsigned ns_next;
 };
 
-static char *xf_cand_pick(const struct xf *x, struct xf_cands *cs, size_t max);
+static char *xf_cand_pick(struct xf *x, struct xf_cands *cs, size_t max);
 static char *xf_convert_text(struct text_reader *r, const char *s, size_t n,
 			     enum xf_content content, size_t max);
 
@@ -488,16 +489,11 @@ xf_author_name(char *s)
 /* Plain text of s (n bytes, with markers) read as content says; NULL
  * when empty. */
 static char *
-xf_convert(const struct xf *x, const char *s, size_t n, enum xf_content content, size_t max)
+xf_convert(struct xf *x, const char *s, size_t n, enum xf_content content, size_t max)
 {
-	struct buf full;
-	char *v;
-
-	buf_init(&full, 0);
-	xmlclean_expand(x->clean, s, n, content == C_XHTML, &full, XMLFEED_MAX_CAPTURE);
-	v = xf_convert_text(x->reader, buf_str(&full), full.len, content, max);
-	buf_free(&full);
-	return v;
+	buf_reset(&x->scratch);
+	xmlclean_expand(x->clean, s, n, content == C_XHTML, &x->scratch, XMLFEED_MAX_CAPTURE);
+	return xf_convert_text(x->reader, buf_str(&x->scratch), x->scratch.len, content, max);
 }
 
 /* Plain text of s (n bytes, no markers) read as content says. */
@@ -546,7 +542,7 @@ xf_cand_add(struct xf *x, struct xf_cands *cs)
 	for (i = cs->n; i > 0 && cs->c[i - 1].row > c->row; i--)
 		cs->c[i] = cs->c[i - 1];
 	cs->c[i].n = c->buf.len;
-	cs->c[i].s = buf_take(&c->buf, NULL);
+	cs->c[i].s = xmemdup(buf_str(&c->buf), c->buf.len);
 	cs->c[i].row = c->row;
 	cs->c[i].content = c->content;
 	cs->n++;
@@ -554,7 +550,7 @@ xf_cand_add(struct xf *x, struct xf_cands *cs)
 
 /* The best candidate that has any text once converted. */
 static char *
-xf_cand_pick(const struct xf *x, struct xf_cands *cs, size_t max)
+xf_cand_pick(struct xf *x, struct xf_cands *cs, size_t max)
 {
 	char *v = NULL;
 
@@ -856,6 +852,7 @@ xf_init(struct xf *x, struct emit *e, struct parse_result *res, enum parse_forma
 	for (int f = 0; f < F_COUNT; f++)
 		x->slots[f].row = XF_ROW_NONE;
 	buf_init(&x->cap.buf, XMLFEED_MAX_CAPTURE);
+	buf_init(&x->scratch, 0);
 }
 
 static void
@@ -870,6 +867,7 @@ xf_free(struct xf *x)
 	}
 	free(x->cap.href);
 	buf_free(&x->cap.buf);
+	buf_free(&x->scratch);
 }
 
 /* Runs libxml2's SAX2 parser over the repaired document. */
