@@ -47,22 +47,22 @@ jf_authors(const cJSON *obj)
 
 /* The item's text: content_html, else content_text, else summary. */
 static char *
-jf_text(const cJSON *item)
+jf_text(struct text_reader *r, const cJSON *item)
 {
 	const char *s;
 
 	if ((s = json_str(item, "content_html")))
-		return text_html(s, strlen(s), MENTION_MAX_TEXT);
+		return text_html_r(r, s, strlen(s), MENTION_MAX_TEXT);
 	if ((s = json_str(item, "content_text")))
 		return text_plain(s, strlen(s), MENTION_MAX_TEXT);
 	if ((s = json_str(item, "summary")))
-		return text_auto(s, strlen(s), MENTION_MAX_TEXT);
+		return text_auto_r(r, s, strlen(s), MENTION_MAX_TEXT);
 	return NULL;
 }
 
 static void
-jf_item(const cJSON *item, const char *base, const char *feed_author, const char *feed_lang,
-	struct emit *e)
+jf_item(struct text_reader *r, const cJSON *item, const char *base, const char *feed_author,
+	const char *feed_lang, struct emit *e)
 {
 	struct mention m;
 	const char *s;
@@ -73,8 +73,8 @@ jf_item(const cJSON *item, const char *base, const char *feed_author, const char
 		s = json_str(item, "external_url");
 	m.url = url_resolve(base, s);
 	if ((s = json_str(item, "title")))
-		m.title = text_auto(s, strlen(s), MENTION_MAX_TITLE);
-	m.text = jf_text(item);
+		m.title = text_auto_r(r, s, strlen(s), MENTION_MAX_TITLE);
+	m.text = jf_text(r, item);
 	if (!(m.author = jf_authors(item)))
 		m.author = xstrdup(feed_author);
 	if (!(m.published = json_date(json_get(item, "date_published"))))
@@ -89,20 +89,23 @@ jsonfeed_parse(const cJSON *root, const char *base_url, struct emit *e, char *er
 	const cJSON *items = json_get(root, "items"), *item;
 	const char *home = json_str(root, "home_page_url");
 	char *base = home ? url_resolve(base_url, home) : NULL;
+	struct text_reader *r;
 	char *author;
 
 	if (!cJSON_IsObject(root))
 		return es_error(ES_EPARSE, err, errlen, "a JSON Feed is an object");
 	author = jf_authors(root);
+	r = text_reader_new();
 	if (cJSON_IsArray(items))
 		cJSON_ArrayForEach(item, items) {
 			if (emit_stopped(e))
 				break;
 			if (cJSON_IsObject(item))
-				jf_item(item, base ? base : base_url, author, json_str(root, "language"), e);
+				jf_item(r, item, base ? base : base_url, author, json_str(root, "language"), e);
 			else
 				e->skipped++;
 		}
+	text_reader_free(r);
 	free(author);
 	free(base);
 	if (ES_FAILED(e->rc))
