@@ -15,7 +15,8 @@
 #include "parsers/charset.h"
 
 struct text_sink {
-	struct buf out;
+	char *out;         /* NUL-terminated when len > 0 */
+	size_t len, cap;
 	size_t max;
 	int skip;          /* depth inside script, style, ... */
 	bool space;        /* a space is due before the next word */
@@ -62,25 +63,40 @@ text_elem(const char *name)
 	return TE_INLINE;
 }
 
+/* Room for n more bytes and a NUL (never more than max + 2 in all). */
+static void
+text_reserve(struct text_sink *t, size_t n)
+{
+	if (t->len + n + 1 <= t->cap)
+		return;
+	while (t->cap < t->len + n + 1)
+		t->cap = t->cap ? t->cap * 2 : 64;
+	t->out = xrealloc(t->out, t->cap);
+}
+
 /* Appends n bytes of valid UTF-8 without whitespace, honouring max. */
 static void
 text_put(struct text_sink *t, const char *s, size_t n)
 {
 	if (t->full)
 		return;
-	if (t->space && t->out.len) {
-		if (t->out.len + 1 >= t->max) {
+	if (t->space && t->len) {
+		if (t->len + 1 >= t->max) {
 			t->full = true;
 			return;
 		}
-		buf_putc(&t->out, ' ');
+		text_reserve(t, 1);
+		t->out[t->len++] = ' ';
 	}
 	t->space = false;
-	if (t->out.len + n > t->max) {
-		n = utf8_cut(s, n, t->max - t->out.len);
+	if (t->len + n > t->max) {
+		n = utf8_cut(s, n, t->max - t->len);
 		t->full = true;
 	}
-	buf_append(&t->out, s, n);
+	text_reserve(t, n);
+	memcpy(t->out + t->len, s, n);
+	t->len += n;
+	t->out[t->len] = '\0';
 	if (t->full && t->ctxt)
 		xmlStopParser(t->ctxt);
 }
@@ -187,19 +203,21 @@ text_sax_end(void *ctx, const xmlChar *name)
 static char *
 text_finish(struct text_sink *t)
 {
-	if (!t->out.len) {
-		buf_free(&t->out);
+	if (!t->len) {
+		free(t->out);
 		return NULL;
 	}
-	return buf_take(&t->out, NULL);
+	return t->out;
 }
 
+/* An empty sink with room for about hint bytes, so that one fragment
+ * costs one allocation. */
 static void
-text_sink_init(struct text_sink *t, size_t max)
+text_sink_init(struct text_sink *t, size_t max, size_t hint)
 {
 	memset(t, 0, sizeof(*t));
-	buf_init(&t->out, 0);
 	t->max = max;
+	text_reserve(t, hint < max ? hint : max);
 }
 
 struct text_reader {
@@ -279,7 +297,7 @@ text_html_r(struct text_reader *r, const char *s, size_t n, size_t max)
 		return text_plain(s, n, max);
 	if (n > INT32_MAX)
 		n = INT32_MAX;
-	text_sink_init(&t, max);
+	text_sink_init(&t, max, n);
 	if (charset_valid_utf8(s, n)) {
 		text_parse_html(r, &t, s, n);
 	} else {
@@ -298,7 +316,7 @@ text_plain(const char *s, size_t n, size_t max)
 
 	if (!s || !n)
 		return NULL;
-	text_sink_init(&t, max);
+	text_sink_init(&t, max, n);
 	text_feed(&t, s, n);
 	return text_finish(&t);
 }
