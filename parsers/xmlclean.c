@@ -83,6 +83,34 @@ xc_special(unsigned char c)
 	return xc_specials[c];
 }
 
+/* The first special byte at or after s (or end).  Eight bytes at a time
+ * while a word has no byte below 0x20, no '&', no '<' and no high bit;
+ * a word that has one is looked at byte by byte. */
+static const char *
+xc_scan(const char *s, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	const uint64_t amp = ones * '&', lt = ones * '<';
+
+	while (end - s >= 8) {
+		uint64_t v, a, l;
+
+		memcpy(&v, s, 8);
+		a = v ^ amp;
+		l = v ^ lt;
+		if (!((v | ((v - ones * 0x20) & ~v) | ((a - ones) & ~a) | ((l - ones) & ~l)) & high)) {
+			s += 8;
+			continue;
+		}
+		for (int i = 0; i < 8; i++, s++)
+			if (xc_specials[(unsigned char)*s])
+				return s;
+	}
+	while (s < end && !xc_specials[(unsigned char)*s])
+		s++;
+	return s;
+}
+
 static bool
 xc_starts(const struct xc *x, const char *s)
 {
@@ -477,11 +505,22 @@ xc_close_leaf(struct xc *x)
 		}
 }
 
-/* One character of a quoted attribute value. */
+/* One character of a quoted attribute value (or a run of plain ones). */
 static void
 xc_attr_char(struct xc *x, char quote)
 {
 	unsigned char c = (unsigned char)*x->p;
+	const char *run = x->p;
+
+	if (c != '&' && c != '<' && c != '"' && c != '\'' && !xc_special(c)) {
+		x->p++; /* the caller checked this one: it belongs to the value */
+		while (x->p < x->end && *x->p != '&' && *x->p != '<' && *x->p != '"' &&
+		       *x->p != '\'' && *x->p != quote && !xc_special((unsigned char)*x->p) &&
+		       (quote || (!xc_space((unsigned char)*x->p) && *x->p != '>' && *x->p != '/')))
+			x->p++;
+		buf_append(&x->out, run, (size_t)(x->p - run));
+		return;
+	}
 
 	if (c == '&') {
 		xc_ref(x);
@@ -737,8 +776,7 @@ xmlclean_run(const char *data, size_t len, size_t root, struct xmlclean *out)
 	while (x.p < x.end && !x.done) {
 		const char *run = x.p;
 
-		while (x.p < x.end && !xc_special((unsigned char)*x.p))
-			x.p++;
+		x.p = xc_scan(x.p, x.end);
 		buf_append(x.dst, run, (size_t)(x.p - run));
 		if (x.p >= x.end)
 			break;

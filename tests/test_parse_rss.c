@@ -179,6 +179,14 @@ test_broken_documents(void)
 	T_EQ_STR(g.m[0].title, "The only real one");
 	got_free(&g);
 
+	/* Unquoted values are quoted; a repeated attribute keeps its first value. */
+	got_file(&g, "rss20_unquoted_attributes.xml", NULL);
+	T_EQ_INT(g.n, 2);
+	CHECK_MENTION(&g, 0, "unquoted-1", "https://example.com/1", "Attributes without quotes",
+		      "Fine & dandy", NULL, NULL);
+	CHECK_MENTION(&g, 1, "dup-2", NULL, "Duplicate and bare attributes", NULL, NULL, NULL);
+	got_free(&g);
+
 	got_file(&g, "rss20_no_items.xml", NULL);
 	T_EQ_INT(g.rc, ES_OK);
 	T_EQ_INT(g.n, 0);
