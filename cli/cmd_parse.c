@@ -14,6 +14,7 @@
 #include "core/jsonw.h"
 #include "core/log.h"
 #include "core/when.h"
+#include "parsers/confmap.h"
 #include "parsers/parse.h"
 
 #define PARSE_MAX_INPUT (256 * 1024 * 1024) /* bytes read from FILE or stdin */
@@ -116,8 +117,6 @@ static int
 parse_from_source(struct cli *cli, const char *name, struct parse_map *map,
 		  struct parse_opts *opts, struct conf **conf)
 {
-	static const enum parse_format formats[] = { PARSE_AUTO, PARSE_RSS, PARSE_ATOM,
-						     PARSE_JSONFEED, PARSE_JSON, PARSE_HTML };
 	const struct conf_source *s;
 	int status;
 
@@ -127,12 +126,7 @@ parse_from_source(struct cli *cli, const char *name, struct parse_map *map,
 		fprintf(stderr, "earshot parse: no [source %s] in %s\n", name, (*conf)->path);
 		return EXIT_USAGE;
 	}
-	*map = (struct parse_map){ s->items, s->item, s->id, s->title, s->link,
-				   s->text, s->published, s->author, s->rating, s->rating_scale };
-	opts->map = map;
-	if (s->format >= 0 && s->format < (int64_t)(sizeof(formats) / sizeof(formats[0])))
-		opts->format = formats[s->format];
-	opts->base_url = s->url;
+	confmap_opts(s, map, opts);
 	return EXIT_OK;
 }
 
