@@ -441,8 +441,11 @@ xf_item_end(struct xf *x)
 	const char *lang;
 
 	mention_init(&m);
-	if (x->trunc_at != SIZE_MAX && xf_pos(x) > x->trunc_at) {
-		x->emit->skipped++; /* closed by the repair of a truncated file */
+	/* Closed by the repair of a truncated file, or past the cap (counted,
+	 * not converted). */
+	if ((x->trunc_at != SIZE_MAX && xf_pos(x) > x->trunc_at) ||
+	    x->emit->mentions >= x->emit->max_items) {
+		x->emit->skipped++;
 		xf_clear_item(x);
 		return;
 	}
