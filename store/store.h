@@ -37,6 +37,13 @@ enum es_err store_open(const char *path, enum store_mode mode, struct store **ou
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
 
+/* Keeps the write-ahead log small: when the -wal file has grown past
+ * STORE_WAL_MAX bytes (a reader held it open, say), checkpoints it with
+ * TRUNCATE.  Cheap when there is nothing to do; the daemon calls it after
+ * ingests.  ES_EBUSY when a reader still holds old pages: try again later. */
+#define STORE_WAL_MAX (16 * 1024 * 1024)
+enum es_err store_checkpoint(struct store *s, char *err, size_t errlen);
+
 /* A write transaction (BEGIN IMMEDIATE, so it never fails later with a
  * busy snapshot).  store_rollback() is a no-op outside a transaction. */
 enum es_err store_begin(struct store *s, char *err, size_t errlen);
