@@ -240,6 +240,35 @@ text_reader_free(struct text_reader *r)
 	free(r);
 }
 
+/* One parse of s by ctxt, set up by hand rather than by htmlCtxtReadMemory()
+ * so that the input is declared UTF-8 without an encoder (which would copy
+ * it once more) while a <meta charset> inside is ignored. */
+static void
+text_run_parser(htmlParserCtxtPtr ctxt, const char *s, size_t n)
+{
+	xmlParserInputBufferPtr buf;
+	xmlParserInputPtr in;
+
+	htmlCtxtReset(ctxt);
+	if (!(buf = xmlParserInputBufferCreateMem(s, (int)n, XML_CHAR_ENCODING_NONE)))
+		return;
+	if (!(in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE))) {
+		xmlFreeParserInputBuffer(buf);
+		return;
+	}
+	inputPush(ctxt, in);
+	ctxt->charset = XML_CHAR_ENCODING_UTF8; /* NOTE: s is valid UTF-8 */
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+					 HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED |
+					 HTML_PARSE_IGNORE_ENC);
+	htmlParseDocument(ctxt);
+	/* Our handlers build no tree; a doc here would be libxml2's own. */
+	if (ctxt->myDoc) {
+		xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+	}
+}
+
 /* Runs the HTML parser over valid UTF-8 s into t, with r's context when
  * there is one (kept for the next call unless the parse was stopped). */
 static void
@@ -248,7 +277,6 @@ text_parse_html(struct text_reader *r, struct text_sink *t, const char *s, size_
 	htmlSAXHandler sax;
 	htmlParserCtxtPtr ctxt;
 	htmlSAXHandler *old;
-	htmlDocPtr doc;
 
 	memset(&sax, 0, sizeof(sax));
 	sax.characters = text_sax_chars;
@@ -262,12 +290,7 @@ text_parse_html(struct text_reader *r, struct text_sink *t, const char *s, size_
 	ctxt->sax = &sax;
 	ctxt->userData = t; /* NOTE: htmlCtxtReset() leaves userData alone */
 	t->ctxt = ctxt;
-	doc = htmlCtxtReadMemory(ctxt, s, (int)n, NULL, "UTF-8",
-				 HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				 HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
-	/* Our handlers build no tree; a doc here would be libxml2's own. */
-	if (doc)
-		xmlFreeDoc(doc);
+	text_run_parser(ctxt, s, n);
 	ctxt->sax = old;
 	t->ctxt = NULL;
 	if (r && !t->full) {
