@@ -95,7 +95,7 @@ jsonfeed_parse(const cJSON *root, const char *base_url, struct emit *e, char *er
 	if (!cJSON_IsObject(root))
 		return es_error(ES_EPARSE, err, errlen, "a JSON Feed is an object");
 	author = jf_authors(root);
-	r = text_reader_new();
+	r = text_reader_new(false);
 	if (cJSON_IsArray(items))
 		cJSON_ArrayForEach(item, items) {
 			if (emit_stopped(e))

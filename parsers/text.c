@@ -222,12 +222,16 @@ text_sink_init(struct text_sink *t, size_t max, size_t hint)
 
 struct text_reader {
 	htmlParserCtxtPtr ctxt; /* NULL until first used, or after a stopped parse */
+	bool valid_utf8;        /* the caller's fragments need no check */
 };
 
 struct text_reader *
-text_reader_new(void)
+text_reader_new(bool valid_utf8)
 {
-	return xcalloc(1, sizeof(struct text_reader));
+	struct text_reader *r = xcalloc(1, sizeof(*r));
+
+	r->valid_utf8 = valid_utf8;
+	return r;
 }
 
 void
@@ -321,7 +325,7 @@ text_html_r(struct text_reader *r, const char *s, size_t n, size_t max)
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	text_sink_init(&t, max, n);
-	if (charset_valid_utf8(s, n)) {
+	if ((r && r->valid_utf8) || charset_valid_utf8(s, n)) {
 		text_parse_html(r, &t, s, n);
 	} else {
 		buf_init(&clean, 0);

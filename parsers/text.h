@@ -19,7 +19,9 @@ char *text_html(const char *s, size_t n, size_t max);
  * keeps libxml2's HTML parser context between calls, which saves about
  * a tenth of the time.  Use from one thread at a time. */
 struct text_reader;
-struct text_reader *text_reader_new(void);
+/* valid_utf8: every fragment will be valid UTF-8 already (the caller
+ * checked), so the reader does not check again. */
+struct text_reader *text_reader_new(bool valid_utf8);
 /* NULL is a no-op. */
 void text_reader_free(struct text_reader *r);
 /* text_html() and text_auto() through r; r may be NULL (a fresh parser). */

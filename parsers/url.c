@@ -132,6 +132,9 @@ url_clean(const char *s)
 		n--;
 	if (!n)
 		return NULL;
+	if (!memchr(s, ' ', n) && !memchr(s, '\t', n) && !memchr(s, '\n', n) &&
+	    !memchr(s, '\r', n))
+		return xstrndup(s, n);
 	buf_init(&b, 0);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == ' ')

@@ -923,7 +923,8 @@ xmlfeed_parse(const char *data, size_t len, size_t root, enum parse_format forma
 	xf_init(&x, e, res, format, base_url);
 	x.trunc_at = clean.trunc_at;
 	x.clean = &clean;
-	x.reader = text_reader_new();
+	/* What libxml2 hands over, and the repair pass keeps aside, is UTF-8. */
+	x.reader = text_reader_new(true);
 	well = xf_run(&x, clean.data, clean.len);
 	res->recovered = clean.repairs > 0 || !well;
 	res->ttl = x.ttl_min ? (int64_t)x.ttl_min * 60
