@@ -336,12 +336,25 @@ xc_skip_past(struct xc *x, const char *term)
 	x->p = t ? t + strlen(term) : x->end;
 }
 
+/* The "]]>" that ends a CDATA section at or after s, or NULL.  memchr
+ * for ']' runs faster than memmem here. */
+static const char *
+xc_cdata_end(const char *s, const char *end)
+{
+	while ((s = memchr(s, ']', (size_t)(end - s))) && end - s >= 3) {
+		if (s[1] == ']' && s[2] == '>')
+			return s;
+		s++;
+	}
+	return NULL;
+}
+
 /* CDATA content is text like any other: it joins the current run. */
 static void
 xc_cdata(struct xc *x)
 {
 	const char *body = x->p + 9;
-	const char *t = memmem(body, (size_t)(x->end - body), "]]>", 3);
+	const char *t = xc_cdata_end(body, x->end);
 
 	xc_copy_filtered(x, body, t ? t : x->end);
 	if (!t)
