@@ -10,6 +10,7 @@
 #include "analysis/match.h"
 #include "cli/cmd.h"
 #include "core/xalloc.h"
+#include "parsers/mapcheck.h"
 
 int
 cli_usage_error(const char *name, const char *fmt, ...)
@@ -39,6 +40,7 @@ static void
 cli_register_checks(void)
 {
 	conf_set_check(CONF_T_QUERY, match_check_query);
+	conf_set_check(CONF_T_PATH, mapcheck_path);
 }
 
 struct conf *
