@@ -58,8 +58,14 @@ when_fmt_iso(int64_t t, char out[WHEN_ISOLEN])
 		strcpy(out, "1970-01-01T00:00:00Z");
 		return out;
 	}
-	snprintf(out, WHEN_ISOLEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	{
+		char tmp[80];
+
+		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		memcpy(out, tmp, WHEN_ISOLEN - 1);
+		out[WHEN_ISOLEN - 1] = '\0';
+	}
 	return out;
 }
 

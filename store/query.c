@@ -31,7 +31,7 @@ static const char *const query_pragmas_arg[] = {
 static const char *const query_pragmas_bare[] = {
 	"user_version", "schema_version", "compile_options", "database_list", "table_list",
 	"function_list", "page_count", "page_size", "freelist_count", "journal_mode",
-	"application_id", "encoding",
+	"application_id", "encoding", "data_version",
 };
 
 static int
@@ -73,6 +73,13 @@ query_authorize(void *ctx, int action, const char *a1, const char *a2, const cha
 		break;
 	case SQLITE_PRAGMA:
 		ok = query_pragma_ok(a1, a2);
+		break;
+	case SQLITE_UPDATE:
+		/* NOTE: SQLite asks this while connecting a virtual table (FTS5,
+		 * pragma_table_info()); it writes nothing.  A user's UPDATE of the
+		 * schema is still refused: the statement is not read-only, which
+		 * query_prepare() checks, and the connection is read-only. */
+		ok = a1 && (strcmp(a1, "sqlite_master") == 0 || strcmp(a1, "sqlite_temp_master") == 0);
 		break;
 	default:
 		ok = 0;
