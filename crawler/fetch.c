@@ -523,6 +523,14 @@ fetch_abort_all(struct fetcher *f)
 	}
 }
 
+void
+fetch_set_limits(struct fetcher *f, int max_transfers, int max_host_conns)
+{
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)max_transfers);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)max_host_conns);
+	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)max_transfers * 2);
+}
+
 struct fetcher *
 fetch_new(const struct fetch_config *cfg)
 {
@@ -531,9 +539,7 @@ fetch_new(const struct fetch_config *cfg)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (!(f->multi = curl_multi_init()))
 		abort();
-	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)cfg->max_transfers);
-	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfg->max_host_conns);
-	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)cfg->max_transfers * 2);
+	fetch_set_limits(f, cfg->max_transfers, cfg->max_host_conns);
 	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	return f;
 }

@@ -88,6 +88,8 @@ struct fetcher;
 
 /* Returns a fetcher; free with fetch_free(). */
 struct fetcher *fetch_new(const struct fetch_config *cfg);
+/* Changes the caps of fetch_config (after a reload). */
+void fetch_set_limits(struct fetcher *f, int max_transfers, int max_host_conns);
 /* Abandons transfers in flight without calling back; NULL is a no-op. */
 void fetch_free(struct fetcher *f);
 

@@ -36,6 +36,7 @@ struct host {
 	enum host_robots_state robots_state;
 	struct robots *robots; /* when READY */
 	int64_t robots_expires_ms;
+	int robots_status;     /* HTTP status of the last robots.txt fetch; 0: none */
 };
 
 struct hosts {
