@@ -414,6 +414,22 @@ on_source_done(struct fetch_result *res, void *ctx)
 		finish_source(cr, s, res);
 }
 
+static void
+on_source_sent(void *ctx)
+{
+	struct src *s = ctx;
+
+	host_sent(s->run_host, when_mono_ms());
+}
+
+static void
+on_robots_sent(void *ctx)
+{
+	struct robots_job *j = ctx;
+
+	host_sent(j->host, when_mono_ms());
+}
+
 static struct fetch_request
 request_for(const struct crawl *cr, const struct conf_source *cs)
 {
@@ -436,6 +452,7 @@ start_source(struct crawl *cr, struct src *s, int64_t now)
 
 	rq.etag = s->etag;
 	rq.last_modified = s->last_modified;
+	rq.on_send = on_source_sent;
 	report_reset(s);
 	s->started_ms = now;
 	s->run_host = s->host;
@@ -502,6 +519,7 @@ start_robots(struct crawl *cr, struct src *s, int64_t now)
 	rq.url = url;
 	rq.max_body = ROBOTS_MAX_BYTES;
 	rq.keep_truncated = true;
+	rq.on_send = on_robots_sent;
 	s->host->robots_state = HOST_ROBOTS_FETCHING;
 	host_started(s->host, now);
 	if (fetch_start(cr->fetch, &rq, on_robots_done, j, err, sizeof(err)) != ES_OK) {

@@ -28,6 +28,7 @@ struct xfer {
 	int64_t max_body;
 	bool keep_truncated;
 	bool allow_private;
+	void (*on_send)(void *ctx);
 	bool too_large;
 	bool refused_private;
 	int64_t started_ms;
@@ -259,6 +260,8 @@ on_prereq(void *ud, char *primary_ip, char *local_ip, int primary_port, int loca
 		x->refused_private = true;
 		return CURL_PREREQFUNC_ABORT;
 	}
+	if (x->on_send)
+		x->on_send(x->ctx);
 	return CURL_PREREQFUNC_OK;
 }
 
@@ -345,6 +348,7 @@ fetch_start(struct fetcher *f, const struct fetch_request *rq, fetch_done_fn fn,
 	x->max_body = rq->max_body > 0 ? rq->max_body : 8 * 1024 * 1024;
 	x->keep_truncated = rq->keep_truncated;
 	x->allow_private = rq->allow_private;
+	x->on_send = rq->on_send;
 	buf_init(&x->res.body, 0);
 	if (!(x->easy = curl_easy_init()))
 		abort();  /* only out of memory */
@@ -463,11 +467,12 @@ finish(struct fetcher *f, struct xfer *x, CURLcode rc)
 	xfer_free(x);
 }
 
-static void
+/* Calls back the transfers that ended; returns how many. */
+static int
 reap(struct fetcher *f)
 {
 	CURLMsg *m;
-	int left;
+	int left, n = 0;
 
 	while ((m = curl_multi_info_read(f->multi, &left))) {
 		struct xfer *x = NULL;
@@ -476,7 +481,9 @@ reap(struct fetcher *f)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
 		finish(f, x, m->data.result);
+		n++;
 	}
+	return n;
 }
 
 int
@@ -485,7 +492,10 @@ fetch_run(struct fetcher *f, int timeout_ms)
 	int running;
 
 	curl_multi_perform(f->multi, &running);
-	reap(f);
+	/* A callback may have scheduled work the caller's timeout knew
+	 * nothing of: return to the caller rather than sleep. */
+	if (reap(f) > 0)
+		return f->inflight;
 	curl_multi_poll(f->multi, NULL, 0, timeout_ms < 0 ? 0 : timeout_ms, NULL);
 	curl_multi_perform(f->multi, &running);
 	reap(f);

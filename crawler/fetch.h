@@ -62,6 +62,10 @@ struct fetch_request {
 	int64_t connect_timeout_ms;
 	bool allow_private;
 	bool keep_truncated;       /* on FETCH_TOO_LARGE keep the first max_body bytes */
+	/* Called right before each request goes out (the first and each
+	 * redirect), after the connection is made or reused: politeness is
+	 * counted from here, not from when the transfer was queued. */
+	void (*on_send)(void *ctx);
 };
 
 /* What came back.  Header strings are those of the final response (after
@@ -97,9 +101,10 @@ void fetch_free(struct fetcher *f);
  * or ES_EINVAL (bad URL, libcurl refused an option) with detail in err. */
 enum es_err fetch_start(struct fetcher *f, const struct fetch_request *rq, fetch_done_fn fn,
 			void *ctx, char *err, size_t errlen);
-/* Drives the transfers: waits up to timeout_ms for network activity (less
- * when a transfer's timer is due or fetch_wakeup() is called), performs,
- * and calls back the ones that ended.  Returns transfers still in flight. */
+/* Drives the transfers: performs, and calls back the ones that ended; when
+ * none did, waits up to timeout_ms for network activity (less when a
+ * transfer's timer is due or fetch_wakeup() is called) and performs again.
+ * Returns transfers still in flight. */
 int fetch_run(struct fetcher *f, int timeout_ms);
 int fetch_inflight(const struct fetcher *f);
 /* Ends a fetch_run() wait early.  NOTE: safe in a signal handler (it

@@ -65,6 +65,13 @@ host_started(struct host *h, int64_t now)
 }
 
 void
+host_sent(struct host *h, int64_t now)
+{
+	if (now + h->delay_ms > h->next_ms)
+		h->next_ms = now + h->delay_ms;
+}
+
+void
 host_done(struct host *h)
 {
 	if (h->inflight > 0)

@@ -55,6 +55,9 @@ struct host *hosts_get(struct hosts *t, const char *name, int64_t delay_ms);
 int64_t host_wait_ms(const struct host *h, int max_conns, int64_t now);
 /* Records a start; the next may come delay_ms later. */
 void host_started(struct host *h, int64_t now);
+/* Records that a request of h actually went out at now: the next may not
+ * start before now + delay, however long the connection took. */
+void host_sent(struct host *h, int64_t now);
 /* Records the end of a request. */
 void host_done(struct host *h);
 /* Holds every request to h until now + ms (Retry-After on 429/503). */
