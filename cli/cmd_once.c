@@ -11,6 +11,7 @@
 #include "cli/table.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "analysis/sentiment.h"
 #include "crawler/crawl.h"
 #include "store/store.h"
 
@@ -132,10 +133,26 @@ once_pass(struct crawl *cr, enum crawl_select sel, const char *name, bool tty)
 	return t->sources > 0 && t->ok == 0 && how != CRAWL_STOPPED ? EXIT_FAIL : EXIT_OK;
 }
 
+/* The sentiment scorer with the lexicon feeds.conf names (relative to its
+ * directory); NULL with a message on stderr when it cannot be built. */
+static struct senti *
+once_senti(const struct conf *conf)
+{
+	char err[ES_ERRLEN], *lex = cli_conf_relative(conf, conf->global.lexicon);
+	struct senti *sc = NULL;
+
+	if (senti_new(lex, &sc, err, sizeof(err)) != ES_OK)
+		fprintf(stderr, "earshot once: %s\n", err);
+	free(lex);
+	return sc;
+}
+
 int
 cmd_once(struct cli *cli, int argc, char **argv)
 {
 	struct crawl_hooks hooks = { .progress = NULL };
+	struct crawl_pipeline pipe = { NULL };
+	struct senti *sc;
 	struct crawl_signals sig = { .stop = &once_stop };
 	enum crawl_select sel;
 	const char *name;
@@ -162,7 +179,14 @@ cmd_once(struct cli *cli, int argc, char **argv)
 		log_set_level(ES_LOG_WARN);
 	}
 	once_signals();
-	if (!(once_crawl = crawl_new(conf, st, &hooks, &sig, err, sizeof(err)))) {
+	if (!(sc = once_senti(conf))) {
+		conf_free(conf);
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	pipe.senti = sc;
+	if (!(once_crawl = crawl_new(conf, st, &pipe, &hooks, &sig, err, sizeof(err)))) {
+		senti_free(sc);
 		fprintf(stderr, "earshot once: %s\n", err);
 		store_close(st);
 		return EXIT_FAIL;
@@ -170,6 +194,7 @@ cmd_once(struct cli *cli, int argc, char **argv)
 	status = once_pass(once_crawl, sel, name, hooks.progress != NULL);
 	crawl_free(once_crawl);
 	once_crawl = NULL;
+	senti_free(sc);
 	store_close(st);
 	return status;
 }

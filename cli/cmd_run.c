@@ -12,6 +12,7 @@
 
 #include "cli/cmd.h"
 #include "core/log.h"
+#include "analysis/sentiment.h"
 #include "crawler/crawl.h"
 #include "store/store.h"
 
@@ -87,10 +88,26 @@ run_loop(struct cli *cli)
 	return EXIT_OK;
 }
 
+/* The sentiment scorer with the lexicon feeds.conf names (relative to its
+ * directory); NULL with a message on stderr when it cannot be built. */
+static struct senti *
+run_senti(const struct conf *conf)
+{
+	char err[ES_ERRLEN], *lex = cli_conf_relative(conf, conf->global.lexicon);
+	struct senti *sc = NULL;
+
+	if (senti_new(lex, &sc, err, sizeof(err)) != ES_OK)
+		fprintf(stderr, "earshot run: %s\n", err);
+	free(lex);
+	return sc;
+}
+
 int
 cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct crawl_hooks hooks = { .ingested = run_after_ingest };
+	struct crawl_pipeline pipe = { NULL };
+	struct senti *sc;
 	struct crawl_signals sig = { .stop = &run_stop, .reload = &run_reload };
 	struct store *st = NULL;
 	struct conf *conf;
@@ -109,7 +126,15 @@ cmd_run(struct cli *cli, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	run_signals();
-	if (!(run_crawl = crawl_new(conf, st, &hooks, &sig, err, sizeof(err)))) {
+	if (!(sc = run_senti(conf))) {
+		free(db);
+		conf_free(conf);
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	pipe.senti = sc;
+	if (!(run_crawl = crawl_new(conf, st, &pipe, &hooks, &sig, err, sizeof(err)))) {
+		senti_free(sc);
 		fprintf(stderr, "earshot run: %s\n", err);
 		free(db);
 		store_close(st);
@@ -122,6 +147,7 @@ cmd_run(struct cli *cli, int argc, char **argv)
 		 crawl_totals(run_crawl)->inserted);
 	crawl_free(run_crawl);
 	run_crawl = NULL;
+	senti_free(sc);
 	store_close(st);
 	return status;
 }

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "analysis/sentiment.h"
 #include "core/log.h"
 #include "core/when.h"
 #include "core/xalloc.h"
@@ -54,6 +55,7 @@ struct crawl {
 	struct conf **confs;           /* every conf loaded; the last is in force */
 	size_t nconfs;
 	struct store *st;
+	struct crawl_pipeline pipe;
 	struct crawl_hooks hooks;
 	struct crawl_signals sig;
 	struct fetcher *fetch;
@@ -321,6 +323,21 @@ next_delay(struct crawl *cr, struct src *s, const struct fetch_result *res, int6
 	return sched_next_delay(&p, &o, &cr->rng);
 }
 
+/* Brand match (once analysis/match lands) and sentiment for one mention. */
+static void
+analyse(const struct crawl *cr, const struct mention *m, struct store_item *it)
+{
+	struct senti_score sc;
+
+	it->m = m;
+	if (!cr->pipe.senti)
+		return;
+	senti_score_mention(cr->pipe.senti, m->title, m->text, m->rating, &sc);
+	it->sentiment = sc.compound;
+	it->label = (int)sc.label;
+	it->scorer = SENTI_VERSION;
+}
+
 static enum es_err
 store_result(struct crawl *cr, struct src *s, const struct fetch_result *res, struct mvec *mv,
 	     int64_t delay)
@@ -344,7 +361,7 @@ store_result(struct crawl *cr, struct src *s, const struct fetch_result *res, st
 				  s->rep.outcome == FETCH_NOT_MODIFIED ? s->last_modified : NULL;
 	}
 	for (size_t i = 0; i < mv->n; i++)
-		items[i].m = &mv->v[i];
+		analyse(cr, &mv->v[i], &items[i]);
 	rc = store_ingest(cr->st, &f, items, mv->n, &ir, s->detail, sizeof(s->detail));
 	free(items);
 	if (rc != ES_OK)
@@ -773,14 +790,22 @@ crawl_reload(struct crawl *cr, struct conf *conf, char *err, size_t errlen)
 }
 
 struct crawl *
-crawl_new(struct conf *conf, struct store *st, const struct crawl_hooks *hooks,
-	  const struct crawl_signals *sig, char *err, size_t errlen)
+crawl_new(struct conf *conf, struct store *st, const struct crawl_pipeline *pipe,
+	  const struct crawl_hooks *hooks, const struct crawl_signals *sig, char *err,
+	  size_t errlen)
 {
-	struct crawl *cr = xcalloc(1, sizeof(*cr));
+	struct crawl *cr;
 	struct fetch_config fc = { .max_transfers = (int)conf->global.concurrency,
 				   .max_host_conns = (int)conf->global.per_host };
 
+	if (fetch_check_libcurl(err, errlen) != ES_OK) {
+		conf_free(conf);
+		return NULL;
+	}
+	cr = xcalloc(1, sizeof(*cr));
 	cr->st = st;
+	if (pipe)
+		cr->pipe = *pipe;
 	if (hooks)
 		cr->hooks = *hooks;
 	if (sig)

@@ -5,7 +5,7 @@
  * a due queue (sched.h) says which source comes next, per-host slots
  * (host.h) say when a request may start on its host, robots.txt (robots.h)
  * is fetched first for the sources that obey it, and each body goes
- * through parse -> store, the source's new state and its new mentions in
+ * through parse -> sentiment -> store, the source's new state and its new mentions in
  * one transaction (store_ingest).  "earshot once" runs one pass;
  * "earshot run" runs the same loop until stopped.
  *
@@ -22,6 +22,8 @@
 #include "core/err.h"
 #include "crawler/fetch.h"
 #include "store/store.h"
+
+struct senti;
 
 #define CRAWL_STOP_GRACE_MS 3000 /* in-flight transfers get this long after a stop */
 
@@ -65,16 +67,24 @@ struct crawl_signals {
 	volatile sig_atomic_t *reload;  /* return CRAWL_RELOAD from crawl_run */
 };
 
+/* The analysis stages between parse and store; any may be NULL (then
+ * mentions are stored unscored). */
+struct crawl_pipeline {
+	const struct senti *senti;   /* analysis/sentiment.h; not taken */
+};
+
 enum crawl_select { CRAWL_DUE, CRAWL_ALL, CRAWL_ONE };
 enum crawl_exit { CRAWL_STOPPED, CRAWL_RELOAD, CRAWL_DONE };
 
 struct crawl;
 
 /* A crawler for conf (taken: freed by crawl_free) over the open store st
- * (not taken).  Syncs every source with its row in the store.  Returns
- * NULL with err on a store failure. */
-struct crawl *crawl_new(struct conf *conf, struct store *st, const struct crawl_hooks *hooks,
-			const struct crawl_signals *sig, char *err, size_t errlen);
+ * (not taken), with the analysis stages of pipe (may be NULL).  Syncs every
+ * source with its row in the store.  Returns NULL with err on a store
+ * failure, or when libcurl lacks an asynchronous resolver. */
+struct crawl *crawl_new(struct conf *conf, struct store *st, const struct crawl_pipeline *pipe,
+			const struct crawl_hooks *hooks, const struct crawl_signals *sig,
+			char *err, size_t errlen);
 /* NULL is a no-op. */
 void crawl_free(struct crawl *cr);
 

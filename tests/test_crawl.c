@@ -40,8 +40,10 @@ feed_file(const char *name, const char *prefix, int n)
 		prefix);
 	for (int i = 0; i < n; i++)
 		fprintf(fp, "<item><guid>%s-%d</guid><title>Acme item %d</title>"
-			"<link>http://example.org/%s/%d</link><description>text %d</description>"
-			"</item>\n", prefix, i, i, prefix, i, i);
+			"<link>http://example.org/%s/%d</link><description>%s</description>"
+			"</item>\n", prefix, i, i, prefix, i,
+			i % 3 == 0 ? "I love it, great support" :
+			i % 3 == 1 ? "Terrible, the app crashed again" : "It arrived on Tuesday");
 	fputs("</channel></rss>\n", fp);
 	fclose(fp);
 	return path;
@@ -188,6 +190,10 @@ test_conditional_get_round_trip(void)
 	T_CONTAINS(out, "12 new mentions");
 	free(out);
 	T_EQ_INT(db_int("cg", "SELECT count(*) FROM mentions"), 12);
+	/* Scored on the way in: 2+3 positive, 2+2 negative, 1+2 neutral. */
+	T_EQ_INT(db_int("cg", "SELECT count(*) FROM mentions WHERE scorer > 0"), 12);
+	T_EQ_INT(db_int("cg", "SELECT count(*) FROM mentions WHERE label = 'positive'"), 5);
+	T_EQ_INT(db_int("cg", "SELECT count(*) FROM mentions WHERE label = 'negative'"), 4);
 	/* Second pass: both conditional, both 304, nothing new, nothing parsed. */
 	T_EQ_INT(once(conf, &out, "--all"), 0);
 	T_CONTAINS(out, "2 ok (2 not modified)");
