@@ -248,6 +248,32 @@ test_retry_after(void)
 	T_EQ_INT(httpd_count(&srv, "/ra.xml"), 1);
 }
 
+/* A 429 is about the whole host: its Retry-After holds the other sources
+ * of that host too, but not those of other hosts. */
+static void
+test_retry_after_holds_host(void)
+{
+	const char *conf;
+	char *out = NULL;
+	double t1[4], t2[4], t3[4];
+
+	httpd_reset(&srv);
+	httpd_routes(&srv, "route /hold-limited\nstatus 429\nretry_after 2\n"
+			   "route /hold-ok*\nbody_file %s\n", feed_file("hold.xml", "hold", 1));
+	conf = conf_file("hold", "per_host = 1\nhost_delay = 0\n[source limited]\nurl = %s\n"
+				 "[source same-host]\nurl = %s\n[source other-host]\nurl = %s\n",
+			 httpd_url(&srv, "hold.localhost", "/hold-limited"),
+			 httpd_url(&srv, "hold.localhost", "/hold-ok1"),
+			 httpd_url(&srv, "free.localhost", "/hold-ok2"));
+	T_EQ_INT(once(conf, &out, "--all"), 0);
+	free(out);
+	T_EQ_INT(arrivals("/hold-limited", t1, 4), 1);
+	T_EQ_INT(arrivals("/hold-ok1", t2, 4), 1);
+	T_EQ_INT(arrivals("/hold-ok2", t3, 4), 1);
+	T_ASSERT(t2[0] - t1[0] >= 1995.0);
+	T_ASSERT(t3[0] - t1[0] < 1000.0);
+}
+
 /* 12 sources on one host, per_host = 2, host_delay = 200ms, each answer
  * taking 150 ms: the server never sees more than 2 at once and no two
  * request starts closer than 200 ms; another host runs alongside. */
@@ -595,6 +621,7 @@ main(void)
 		return 1;
 	RUN(test_conditional_get_round_trip);
 	RUN(test_retry_after);
+	RUN(test_retry_after_holds_host);
 	RUN(test_politeness);
 	RUN(test_redirects_and_schemes);
 	RUN(test_body_caps);
