@@ -16,9 +16,11 @@
 #include "crawler/host.h"
 #include "crawler/robots.h"
 #include "crawler/sched.h"
+#include "crawler/worker.h"
 #include "parsers/parse.h"
 
 #define CRAWL_MAX_WAIT_MS 60000 /* the loop looks at its flags at least this often */
+#define CRAWL_MAX_PENDING 32    /* results waiting for the writer before fetching pauses */
 
 struct crawl;
 
@@ -38,6 +40,7 @@ struct src {
 	char *path;                    /* path and query, for robots.txt */
 	bool removed;                  /* gone from feeds.conf */
 	bool running;
+	bool storing;                  /* its result waits for the writer */
 	bool queued;                   /* in the due queue or the ready list */
 	bool reported;                 /* has a report in this pass */
 	int64_t started_ms;
@@ -59,6 +62,7 @@ struct crawl {
 	struct crawl_hooks hooks;
 	struct crawl_signals sig;
 	struct fetcher *fetch;
+	struct worker *writer;         /* the store's thread */
 	struct hosts hosts;
 	struct src **srcs;
 	size_t nsrcs;
@@ -217,8 +221,6 @@ report_done(struct crawl *cr, struct src *s)
 		 logq(s->name), fetch_outcome_name(s->rep.outcome), s->rep.status,
 		 s->rep.inserted, s->rep.duplicates, (long long)s->rep.elapsed_ms,
 		 s->detail[0] ? " detail=" : "", s->detail[0] ? logq(s->detail) : "");
-	if (cr->hooks.ingested)
-		cr->hooks.ingested(cr->hooks.ctx, cr->st, &s->rep);
 	if (cr->hooks.progress)
 		cr->hooks.progress(cr->hooks.ctx, t);
 }
@@ -338,73 +340,153 @@ analyse(const struct crawl *cr, const struct mention *m, struct store_item *it)
 	it->scorer = SENTI_VERSION;
 }
 
-static enum es_err
-store_result(struct crawl *cr, struct src *s, const struct fetch_result *res, struct mvec *mv,
-	     int64_t delay)
-{
-	bool ok = !fetch_outcome_failed(s->rep.outcome);
-	struct store_fetch f = {
-		.source_id = s->id, .fetched_at = when_now(), .ok = ok,
-		.status = s->rep.status,
-		.next_fetch_at = when_now() + (delay + 999) / 1000,
-		.error = ok ? NULL : fetch_outcome_name(s->rep.outcome),
-		.error_detail = ok ? NULL : s->detail,
-	};
-	struct store_item *items = xcalloc(mv->n + 1, sizeof(*items));
-	struct store_ingest_result ir = { 0 };
+/* One source's result on its way to the store: built on the main
+ * thread, committed on the writer thread, applied on the main thread. */
+struct store_job {
+	struct worker_job base;       /* first: the worker's handle */
+	struct crawl *cr;
+	struct src *s;
+	struct mvec mv;
+	struct store_item *items;
+	struct store_fetch f;
+	char *etag, *last_modified;   /* what f points to */
+	int64_t delay;                /* until the next fetch, when stored */
+	int64_t fetched_ms;
 	enum es_err rc;
+	struct crawl_report rep;      /* the hook's copy */
+	char detail[ES_ERRLEN];
+};
 
-	if (ok) {
-		/* A 304 may omit the validators: keep what we sent. */
-		f.etag = res && res->etag ? res->etag : s->rep.outcome == FETCH_NOT_MODIFIED ? s->etag : NULL;
-		f.last_modified = res && res->last_modified ? res->last_modified :
-				  s->rep.outcome == FETCH_NOT_MODIFIED ? s->last_modified : NULL;
-	}
-	for (size_t i = 0; i < mv->n; i++)
-		analyse(cr, &mv->v[i], &items[i]);
-	rc = store_ingest(cr->st, &f, items, mv->n, &ir, s->detail, sizeof(s->detail));
-	free(items);
-	if (rc != ES_OK)
-		return rc;
-	s->rep.inserted = ir.inserted;
-	s->rep.duplicates = ir.duplicates;
-	if (ok) {
-		char *etag = xstrdup(f.etag), *lm = xstrdup(f.last_modified);
-
-		free(s->etag);
-		free(s->last_modified);
-		s->etag = etag;
-		s->last_modified = lm;
-	}
-	s->failures = ok ? 0 : s->failures + 1;
-	return ES_OK;
+static void
+job_free(struct store_job *j)
+{
+	mvec_free(&j->mv);
+	free(j->items);
+	free(j->etag);
+	free(j->last_modified);
+	free(j);
 }
 
-/* Ends one source's turn: parse, schedule, store, report. */
+/* The validators to keep: a 304 may omit them, then we keep what we sent. */
 static void
-finish_source(struct crawl *cr, struct src *s, const struct fetch_result *res)
+job_validators(struct store_job *j, const struct src *s, const struct fetch_result *res)
 {
-	struct mvec mv = { 0 };
-	int64_t ttl_ms = -1, delay, now = when_mono_ms();
+	bool nm = s->rep.outcome == FETCH_NOT_MODIFIED;
 
-	if (s->rep.outcome == FETCH_OK)
-		parse_body(s, res, &mv, &ttl_ms);
-	delay = next_delay(cr, s, res, ttl_ms);
-	if (store_result(cr, s, res, &mv, delay) != ES_OK) {
-		log_error("store failed", "source=%s error=%s", logq(s->name), logq(s->detail));
-		s->rep.outcome = FETCH_STORE;
-		s->failures++;
-		delay = next_delay(cr, s, NULL, -1);
+	j->etag = xstrdup(res && res->etag ? res->etag : nm ? s->etag : NULL);
+	j->last_modified = xstrdup(res && res->last_modified ? res->last_modified :
+				   nm ? s->last_modified : NULL);
+	j->f.etag = j->etag;
+	j->f.last_modified = j->last_modified;
+}
+
+static void
+job_prepare(struct store_job *j, struct src *s, const struct fetch_result *res)
+{
+	bool ok = !fetch_outcome_failed(s->rep.outcome);
+
+	j->f.source_id = s->id;
+	j->f.fetched_at = when_now();
+	j->f.ok = ok;
+	j->f.status = s->rep.status;
+	j->f.next_fetch_at = when_now() + (j->delay + 999) / 1000;
+	j->f.error = ok ? NULL : fetch_outcome_name(s->rep.outcome);
+	snprintf(j->detail, sizeof(j->detail), "%s", s->detail);
+	j->f.error_detail = ok ? NULL : j->detail;
+	if (ok)
+		job_validators(j, s, res);
+	j->items = xcalloc(j->mv.n + 1, sizeof(*j->items));
+	for (size_t i = 0; i < j->mv.n; i++)
+		analyse(j->cr, &j->mv.v[i], &j->items[i]);
+	j->rep = s->rep;
+	j->rep.detail = j->detail;
+}
+
+/* On the writer thread: the one transaction, then the ingest hook. */
+static void
+job_run(struct worker_job *w)
+{
+	struct store_job *j = (struct store_job *)w;
+	struct crawl *cr = j->cr;
+	struct store_ingest_result ir = { 0 };
+
+	j->rc = store_ingest(cr->st, &j->f, j->items, j->mv.n, &ir, j->detail, sizeof(j->detail));
+	if (j->rc == ES_OK) {
+		j->rep.inserted = ir.inserted;
+		j->rep.duplicates = ir.duplicates;
+	} else {
+		j->rep.outcome = FETCH_STORE;
 	}
-	mvec_free(&mv);
-	s->rep.next_delay_ms = delay;
-	s->rep.elapsed_ms = now - s->started_ms;
-	s->due_ms = now + delay;
+	if (cr->hooks.ingested)
+		cr->hooks.ingested(cr->hooks.ctx, cr->st, &j->rep);
+}
+
+/* Back on the main thread: the source's new state, schedule and report. */
+static void
+job_apply(struct crawl *cr, struct store_job *j)
+{
+	struct src *s = j->s;
+	bool ok = !fetch_outcome_failed(s->rep.outcome);
+
+	s->storing = false;
+	if (j->rc != ES_OK) {
+		log_error("store failed", "source=%s error=%s", logq(s->name), logq(j->detail));
+		s->rep.outcome = FETCH_STORE;
+		snprintf(s->detail, sizeof(s->detail), "%s", j->detail);
+		s->failures++;
+		j->delay = next_delay(cr, s, NULL, -1);
+	} else {
+		s->rep.inserted = j->rep.inserted;
+		s->rep.duplicates = j->rep.duplicates;
+		if (ok) {
+			free(s->etag);
+			free(s->last_modified);
+			s->etag = j->etag, j->etag = NULL;
+			s->last_modified = j->last_modified, j->last_modified = NULL;
+		}
+		s->failures = ok ? 0 : s->failures + 1;
+	}
+	s->rep.next_delay_ms = j->delay;
+	s->rep.elapsed_ms = when_mono_ms() - s->started_ms;
+	s->due_ms = j->fetched_ms + j->delay;
 	if (cr->daemon && !s->removed) {
 		sched_queue_push(&cr->due, s->due_ms, s->idx);
 		s->queued = true;
 	}
 	report_done(cr, s);
+}
+
+/* Applies every job the writer has finished. */
+static void
+collect_done(struct crawl *cr)
+{
+	struct worker_job *w = worker_done(cr->writer), *next;
+
+	for (; w; w = next) {
+		next = w->next;
+		job_apply(cr, (struct store_job *)w);
+		job_free((struct store_job *)w);
+	}
+}
+
+/* Ends one source's turn: parse, score and schedule here, then hand the
+ * result to the writer thread. */
+static void
+finish_source(struct crawl *cr, struct src *s, const struct fetch_result *res)
+{
+	struct store_job *j = xcalloc(1, sizeof(*j));
+	int64_t ttl_ms = -1;
+
+	j->base.run = job_run;
+	j->cr = cr;
+	j->s = s;
+	j->fetched_ms = when_mono_ms();
+	if (s->rep.outcome == FETCH_OK)
+		parse_body(s, res, &j->mv, &ttl_ms);
+	j->delay = next_delay(cr, s, res, ttl_ms);
+	job_prepare(j, s, res);
+	s->storing = true;
+	worker_push(cr->writer, &j->base);
 }
 
 /* --- transfers --------------------------------------------------------- */
@@ -559,7 +641,8 @@ try_start(struct crawl *cr, struct src *s, int64_t now)
 		skip_source(cr, s, FETCH_PROTOCOL, "not an http or https URL", now);
 		return 0;
 	}
-	if (fetch_inflight(cr->fetch) >= global(cr)->concurrency)
+	if (fetch_inflight(cr->fetch) >= global(cr)->concurrency ||
+	    worker_pending(cr->writer) >= CRAWL_MAX_PENDING)
 		return -1;
 	if ((w = host_wait_ms(h, (int)global(cr)->per_host, now)) != 0)
 		return w;
@@ -605,7 +688,7 @@ promote_due(struct crawl *cr, int64_t now)
 		sched_queue_pop(&cr->due, &it);
 		s = cr->srcs[it.id];
 		s->queued = false;
-		if (!s->removed && !s->running && s->due_ms == it.due_ms)
+		if (!s->removed && !s->running && !s->storing && s->due_ms == it.due_ms)
 			ready_push(cr, s);
 	}
 }
@@ -655,33 +738,52 @@ loop_timeout(const struct crawl *cr, int64_t wait, int64_t now)
 }
 
 /* Runs until the pass is over (once), a flag is raised, or forever. */
+/* Waits for the writer to commit every result handed to it, and applies
+ * them. */
+static void
+settle(struct crawl *cr)
+{
+	worker_drain(cr->writer);
+	collect_done(cr);
+}
+
+/* After a stop: lets transfers in flight finish until the grace period
+ * ends, abandons the rest, and commits what arrived. */
+static enum crawl_exit
+wind_down(struct crawl *cr)
+{
+	int64_t stop_at = when_mono_ms() + CRAWL_STOP_GRACE_MS, now;
+
+	while (fetch_inflight(cr->fetch) && (now = when_mono_ms()) < stop_at) {
+		fetch_run(cr->fetch, (int)(stop_at - now));
+		collect_done(cr);
+	}
+	if (fetch_inflight(cr->fetch)) {
+		log_warn("abandoning transfers", "count=%d", fetch_inflight(cr->fetch));
+		fetch_abort_all(cr->fetch);
+	}
+	settle(cr);
+	return CRAWL_STOPPED;
+}
+
+/* Runs until the pass is over (once), a flag is raised, or forever. */
 static enum crawl_exit
 crawl_loop(struct crawl *cr, bool once)
 {
-	int64_t stop_at = -1;
-
 	for (;;) {
-		int64_t now = when_mono_ms(), wait;
+		int64_t now, wait;
 
-		if (flag(cr->sig.stop)) {
-			if (stop_at < 0)
-				stop_at = now + CRAWL_STOP_GRACE_MS;
-			if (!fetch_inflight(cr->fetch))
-				return CRAWL_STOPPED;
-			if (now >= stop_at) {
-				log_warn("abandoning transfers", "count=%d", fetch_inflight(cr->fetch));
-				fetch_abort_all(cr->fetch);
-				return CRAWL_STOPPED;
-			}
-			fetch_run(cr->fetch, (int)(stop_at - now));
-			continue;
-		}
+		collect_done(cr);
+		if (flag(cr->sig.stop))
+			return wind_down(cr);
 		if (!once && flag(cr->sig.reload))
 			return CRAWL_RELOAD;
+		now = when_mono_ms();
 		if (!once)
 			promote_due(cr, now);
 		wait = start_ready(cr, now);
-		if (once && !cr->nready && !fetch_inflight(cr->fetch))
+		if (once && !cr->nready && !fetch_inflight(cr->fetch) &&
+		    !worker_pending(cr->writer))
 			return CRAWL_DONE;
 		fetch_run(cr->fetch, loop_timeout(cr, wait, now));
 	}
@@ -708,7 +810,7 @@ crawl_once(struct crawl *cr, enum crawl_select sel, const char *name, enum crawl
 	for (size_t i = 0; i < cr->nsrcs; i++) {
 		struct src *s = cr->srcs[i];
 
-		if (s->removed || s->running || s->queued)
+		if (s->removed || s->running || s->storing || s->queued)
 			continue;
 		if (sel == CRAWL_ALL || (sel == CRAWL_DUE && s->due_ms <= now) ||
 		    (sel == CRAWL_ONE && !strcmp(s->name, name))) {
@@ -729,13 +831,19 @@ crawl_run(struct crawl *cr, enum crawl_exit *how, char *err, size_t errlen)
 	for (size_t i = 0; i < cr->nsrcs; i++) {
 		struct src *s = cr->srcs[i];
 
-		if (!s->removed && !s->running && !s->queued) {
+		if (!s->removed && !s->running && !s->storing && !s->queued) {
 			sched_queue_push(&cr->due, s->due_ms, s->idx);
 			s->queued = true;
 		}
 	}
 	*how = crawl_loop(cr, false);
 	return ES_OK;
+}
+
+static void
+wake_cb(void *ctx)
+{
+	fetch_wakeup(((struct crawl *)ctx)->fetch);
 }
 
 void
@@ -767,6 +875,7 @@ crawl_reload(struct crawl *cr, struct conf *conf, char *err, size_t errlen)
 {
 	enum es_err rc = ES_OK;
 
+	settle(cr);  /* the store is the writer's while it has work */
 	take_conf(cr, conf);
 	fetch_set_limits(cr->fetch, (int)conf->global.concurrency, (int)conf->global.per_host);
 	for (size_t i = 0; i < cr->nsrcs; i++)
@@ -779,7 +888,7 @@ crawl_reload(struct crawl *cr, struct conf *conf, char *err, size_t errlen)
 			rc = src_sync(cr, s, cs, err, errlen);
 		else if (!(s = src_add(cr, cs, err, errlen)))
 			rc = ES_EDB;
-		if (rc == ES_OK && cr->daemon && !s->running && !s->queued) {
+		if (rc == ES_OK && cr->daemon && !s->running && !s->storing && !s->queued) {
 			sched_queue_push(&cr->due, s->due_ms, s->idx);
 			s->queued = true;
 		}
@@ -821,6 +930,7 @@ crawl_new(struct conf *conf, struct store *st, const struct crawl_pipeline *pipe
 			return NULL;
 		}
 	}
+	cr->writer = worker_new(wake_cb, cr);
 	return cr;
 }
 
@@ -829,6 +939,10 @@ crawl_free(struct crawl *cr)
 {
 	if (!cr)
 		return;
+	if (cr->writer) {
+		settle(cr);
+		worker_free(cr->writer);
+	}
 	fetch_free(cr->fetch);
 	for (size_t i = 0; i < cr->nsrcs; i++)
 		src_free(cr->srcs[i]);

@@ -6,10 +6,13 @@
  * (host.h) say when a request may start on its host, robots.txt (robots.h)
  * is fetched first for the sources that obey it, and each body goes
  * through parse -> sentiment -> store, the source's new state and its new mentions in
- * one transaction (store_ingest).  "earshot once" runs one pass;
+ * one transaction (store_ingest) on a writer thread, so that committing
+ * overlaps fetching and parsing.  "earshot once" runs one pass;
  * "earshot run" runs the same loop until stopped.
  *
- * Not thread-safe; one crawl per process. */
+ * The API is for one thread; one crawl per process.  From crawl_new() to
+ * crawl_free() the store belongs to the crawl's writer thread (see the
+ * ingested hook). */
 #ifndef ES_CRAWL_H
 #define ES_CRAWL_H
 
@@ -53,8 +56,11 @@ struct crawl_totals {
 };
 
 struct crawl_hooks {
-	/* After each source's result is committed (or failed to be).  The
-	 * daemon runs alert detection and deliveries here. */
+	/* After each source's result is committed (or failed to be), on the
+	 * store's writer thread: st is this hook's to use while it runs, and
+	 * no other thread touches it then.  The daemon runs alert detection
+	 * here (queueing deliveries; sending them here would hold up the
+	 * writer). */
 	void (*ingested)(void *ctx, struct store *st, const struct crawl_report *r);
 	/* After each source in a pass, for progress displays. */
 	void (*progress)(void *ctx, const struct crawl_totals *t);

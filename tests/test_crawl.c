@@ -126,6 +126,7 @@ once(const char *conf, char **out, const char *arg)
 
 	if (rc != 0 && rc != 1)
 		fprintf(stderr, "earshot once: exit %d\n%s\n", rc, err);
+	T_NOT_CONTAINS(err, "Sanitizer");
 	free(err);
 	return rc;
 }
@@ -148,12 +149,18 @@ spawn(const char *conf, const char *cmd, const char *arg, const char *log)
 	return pid;
 }
 
+/* Waits for pid; fails the test when its log (tmp/LOG) shows a sanitizer
+ * report.  Returns the exit status. */
 static int
-reap(pid_t pid)
+reap(pid_t pid, const char *log)
 {
 	int status;
+	char *text;
 
 	waitpid(pid, &status, 0);
+	text = t_read_file(t_tmp(log), NULL);
+	T_NOT_CONTAINS(text, "Sanitizer");
+	free(text);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -397,7 +404,7 @@ test_slow_server(void)
 	pid = spawn(conf, "run", NULL, "slow.log");
 	sleep_ms(3500);
 	kill(pid, SIGTERM);
-	T_EQ_INT(reap(pid), 0);
+	T_EQ_INT(reap(pid, "slow.log"), 0);
 	ns = arrivals("/slow", t, 64);
 	nq = arrivals("/quick1", t, 64);
 	T_EQ_INT(ns, 1);
@@ -425,7 +432,7 @@ test_backoff_and_recovery(void)
 	pid = spawn(conf, "run", NULL, "bo.log");
 	T_ASSERT(httpd_wait_count(&srv, "/flaky", 6, 15000) >= 6);
 	kill(pid, SIGTERM);
-	T_EQ_INT(reap(pid), 0);
+	T_EQ_INT(reap(pid, "bo.log"), 0);
 	n = arrivals("/flaky", t, 16);
 	T_ASSERT(n >= 6);
 	/* Gaps: 1, 2, 4 s (failures), then 1 s (healed); jitter is +-10 %. */
@@ -514,7 +521,7 @@ test_sigterm_then_restart(void)
 	pid = spawn(conf, "once", "--all", "st.log");
 	T_ASSERT(httpd_wait_count(&srv, NULL, 6, 10000) >= 6);
 	kill(pid, SIGTERM);
-	rc = reap(pid);
+	rc = reap(pid, "st.log");
 	T_EQ_INT(rc, 0);
 	/* Some sources were stored, not all. */
 	T_ASSERT(db_int("st", "SELECT count(*) FROM sources WHERE last_fetch_at IS NOT NULL") < 24);
@@ -573,7 +580,7 @@ test_reload_and_idle(void)
 	kill(pid, SIGHUP);
 	T_EQ_INT(httpd_wait_count(&srv, "/hup2", 1, 5000), 1);
 	kill(pid, SIGTERM);
-	T_EQ_INT(reap(pid), 0);
+	T_EQ_INT(reap(pid, "hup.log"), 0);
 	log = t_read_file(t_tmp("hup.log"), NULL);
 	T_CONTAINS(log, "reload refused");
 	T_CONTAINS(log, "configuration reloaded");
