@@ -20,7 +20,7 @@
 #include "parsers/parse.h"
 
 #define CRAWL_MAX_WAIT_MS 60000 /* the loop looks at its flags at least this often */
-#define CRAWL_MAX_PENDING 32    /* results waiting for the writer before fetching pauses */
+#define CRAWL_MAX_PENDING 64    /* results waiting for the writer before fetching pauses */
 
 struct crawl;
 
