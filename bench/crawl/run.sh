@@ -12,12 +12,15 @@
 #   3. curl --parallel --parallel-max 16 of the same URLs to /dev/null
 #   4. newsboat -x reload with reload-threads 16, cold cache
 #   5. earshot once --all, cold, default politeness (per_host 2, host_delay 1s)
+# and, after 1., the same cold pass with the database on /dev/shm (what the
+# disk costs).
 # Each line: wall seconds, feeds/s, mentions/s, peak RSS (KiB, /usr/bin/time).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 feeds=${1:-1000}
 seed=${2:-7}
+reps=${REPS:-3}     # runs of each fast measurement; the median is reported
 work=$(mktemp -d /tmp/es-bench-crawl.XXXXXX)
 chmod 755 "$work"   # nginx's workers run as nobody
 trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -65,6 +68,11 @@ conf() {
 fast='host_delay = 0\nconcurrency = 16\nper_host = 16\n'
 conf fast "$fast"
 conf polite ''
+# The same cold pass with the database on tmpfs: what the disk costs.
+shm=$(mktemp -d /dev/shm/es-bench-crawl.XXXXXX)
+trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work" "$shm"' EXIT
+conf shm "$fast"
+sed -i "s#^database = shm.db#database = $shm/shm.db#" "$work/shm.conf"
 
 # measure LABEL CMD...: wall time and peak RSS of CMD.
 measure() {
@@ -74,6 +82,17 @@ measure() {
 	read -r wall rss < <(tail -1 "$work/time.txt")
 	echo "$label $wall $rss"
 }
+# median LABEL PREP CMD...: runs PREP then CMD reps times; prints the median
+# wall time and the largest peak RSS.
+median() {
+	local label=$1 prep=$2
+	shift 2
+	for _ in $(seq "$reps"); do
+		eval "$prep"
+		measure "$label" "$@"
+	done | sort -k2 -n | awk -v n="$reps" '{ w[NR] = $2; if ($3 > r) r = $3 }
+		END { print "x", w[int((n + 1) / 2)], r }'
+}
 mentions() { "$es" -d "$work/$1.db" query --csv 'SELECT count(*) FROM mentions' | tail -1; }
 
 report() { # LABEL WALL RSS MENTIONS
@@ -82,14 +101,17 @@ report() { # LABEL WALL RSS MENTIONS
 		       m == "-" ? "-" : sprintf("%.0f", m / w), r / 1024 }'
 }
 
-echo "feeds=$feeds seed=$seed port=$port"
-read -r _ w r <<<"$(measure cold "$es" -c "$work/fast.conf" once --all)"
+echo "feeds=$feeds seed=$seed port=$port reps=$reps (median wall, largest RSS)"
+read -r _ w r <<<"$(median cold 'rm -f "$work"/fast.db*' "$es" -c "$work/fast.conf" once --all)"
 m=$(mentions fast); report "earshot once --all (cold)" "$w" "$r" "$m"
 tail -1 "$work/out.txt"
-read -r _ w r <<<"$(measure warm "$es" -c "$work/fast.conf" once --all)"
+read -r _ w r <<<"$(median shm 'rm -f "$shm"/shm.db*' "$es" -c "$work/shm.conf" once --all)"
+m=$("$es" -d "$shm/shm.db" query --csv 'SELECT count(*) FROM mentions' | tail -1)
+report "earshot once --all (cold, db in tmpfs)" "$w" "$r" "$m"
+read -r _ w r <<<"$(median warm : "$es" -c "$work/fast.conf" once --all)"
 report "earshot once --all (warm, 304)" "$w" "$r" 0
 tail -1 "$work/out.txt"
-read -r _ w r <<<"$(measure curl curl -s --parallel --parallel-max 16 -K "$work/urls.curl")"
+read -r _ w r <<<"$(median curl : curl -s --parallel --parallel-max 16 -K "$work/urls.curl")"
 report "curl --parallel-max 16" "$w" "$r" -
 if command -v newsboat >/dev/null; then
 	printf 'reload-threads 16\n' > "$work/newsboat.conf"
