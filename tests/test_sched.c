@@ -5,6 +5,7 @@
 
 #include "crawler/host.h"
 #include "crawler/sched.h"
+#include "crawler/worker.h"
 #include "tests/test.h"
 
 #define S 1000LL
@@ -168,6 +169,58 @@ test_host_robots(void)
 	hosts_free(&t);
 }
 
+struct seq_job {
+	struct worker_job base;
+	int n;
+	int *log, *nlog;
+};
+
+static void
+seq_run(struct worker_job *w)
+{
+	struct seq_job *j = (struct seq_job *)w;
+
+	j->log[(*j->nlog)++] = j->n;  /* only the worker thread writes */
+}
+
+static int wakes;
+
+static void
+count_wake(void *ctx)
+{
+	(void)ctx;
+	__atomic_add_fetch(&wakes, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Jobs run in push order on the worker thread, come back in that order,
+ * and each wakes the main loop once. */
+static void
+test_worker_order(void)
+{
+	struct worker *w = worker_new(count_wake, NULL);
+	struct seq_job jobs[100];
+	struct worker_job *done;
+	int log[100], nlog = 0, back = 0;
+
+	for (int i = 0; i < 100; i++) {
+		jobs[i] = (struct seq_job){ .base.run = seq_run, .n = i, .log = log, .nlog = &nlog };
+		worker_push(w, &jobs[i].base);
+	}
+	worker_drain(w);
+	T_EQ_INT(nlog, 100);
+	T_EQ_INT(worker_pending(w), 100);
+	for (done = worker_done(w); done; done = done->next)
+		T_EQ_INT(((struct seq_job *)done)->n, back++);
+	T_EQ_INT(back, 100);
+	T_EQ_INT(worker_pending(w), 0);
+	T_ASSERT(worker_done(w) == NULL);
+	for (int i = 0; i < 100; i++)
+		if (log[i] != i)
+			t_fail(__FILE__, __LINE__, "job %d ran as %d", i, log[i]);
+	worker_free(w);
+	T_EQ_INT(__atomic_load_n(&wakes, __ATOMIC_SEQ_CST), 100);
+}
+
 int
 main(void)
 {
@@ -178,5 +231,6 @@ main(void)
 	T_RUN(test_queue);
 	T_RUN(test_host_slots);
 	T_RUN(test_host_robots);
+	T_RUN(test_worker_order);
 	return t_report();
 }
