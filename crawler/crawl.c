@@ -43,6 +43,7 @@ struct src {
 	bool storing;                  /* its result waits for the writer */
 	bool queued;                   /* in the due queue or the ready list */
 	bool reported;                 /* has a report in this pass */
+	uint64_t body_hash;            /* of the last body stored; 0: none */
 	int64_t started_ms;
 	struct crawl_report rep;
 	char detail[ES_ERRLEN];
@@ -351,6 +352,7 @@ struct store_job {
 	struct store_fetch f;
 	char *etag, *last_modified;   /* what f points to */
 	int64_t delay;                /* until the next fetch, when stored */
+	uint64_t body_hash;           /* of the body parsed; 0: none */
 	int64_t fetched_ms;
 	enum es_err rc;
 	struct crawl_report rep;      /* the hook's copy */
@@ -445,6 +447,8 @@ job_apply(struct crawl *cr, struct store_job *j)
 			s->last_modified = j->last_modified, j->last_modified = NULL;
 		}
 		s->failures = ok ? 0 : s->failures + 1;
+		if (j->body_hash)
+			s->body_hash = j->body_hash;
 	}
 	s->rep.next_delay_ms = j->delay;
 	s->rep.elapsed_ms = when_mono_ms() - s->started_ms;
@@ -469,6 +473,19 @@ collect_done(struct crawl *cr)
 	}
 }
 
+/* FNV-1a of the body, never 0.  A third validator after ETag and
+ * Last-Modified, for servers that send neither: an identical body is not
+ * parsed again (within one process; the hash is not stored). */
+static uint64_t
+body_hash(const struct fetch_result *res)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < res->body.len; i++)
+		h = (h ^ (unsigned char)res->body.data[i]) * 0x100000001b3ULL;
+	return h ? h : 1;
+}
+
 /* Ends one source's turn: parse, score and schedule here, then hand the
  * result to the writer thread. */
 static void
@@ -481,8 +498,11 @@ finish_source(struct crawl *cr, struct src *s, const struct fetch_result *res)
 	j->cr = cr;
 	j->s = s;
 	j->fetched_ms = when_mono_ms();
-	if (s->rep.outcome == FETCH_OK)
+	if (s->rep.outcome == FETCH_OK) {
 		parse_body(s, res, &j->mv, &ttl_ms);
+		if (s->rep.outcome == FETCH_OK)
+			j->body_hash = body_hash(res);
+	}
 	j->delay = next_delay(cr, s, res, ttl_ms);
 	job_prepare(j, s, res);
 	s->storing = true;
@@ -509,6 +529,10 @@ on_source_done(struct fetch_result *res, void *ctx)
 	s->rep.outcome = res->outcome;
 	s->rep.status = res->status;
 	snprintf(s->detail, sizeof(s->detail), "%s", res->detail);
+	if (res->outcome == FETCH_OK && s->body_hash && body_hash(res) == s->body_hash) {
+		s->rep.outcome = FETCH_NOT_MODIFIED;
+		snprintf(s->detail, sizeof(s->detail), "body unchanged");
+	}
 	if (!s->removed)
 		finish_source(cr, s, res);
 }

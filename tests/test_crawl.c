@@ -536,6 +536,38 @@ test_sigterm_then_restart(void)
 	T_EQ_INT(db_int("st", "SELECT count(*) FROM sources WHERE last_status = 200"), 24);
 }
 
+/* A server that sends no validators: the same body again is recognised by
+ * its hash and not parsed again (an outcome, not a failure); a changed body
+ * is. */
+static void
+test_unchanged_body(void)
+{
+	const char *conf;
+	char *log, *p;
+	pid_t pid;
+	int unchanged = 0;
+
+	httpd_reset(&srv);
+	httpd_routes(&srv, "route /same\nbody_file %s\n", feed_file("same.xml", "same", 4));
+	conf = conf_file("same", "interval = 1s\nhost_delay = 0\n[source same]\nurl = %s\n",
+			 httpd_url(&srv, "same.localhost", "/same"));
+	pid = spawn(conf, "run", NULL, "same.log");
+	T_ASSERT(httpd_wait_count(&srv, "/same", 3, 8000) >= 3);
+	httpd_routes(&srv, "route /same\nbody_file %s\n", feed_file("same2.xml", "same2", 2));
+	T_ASSERT(httpd_wait_count(&srv, "/same", 5, 8000) >= 5);
+	kill(pid, SIGTERM);
+	T_EQ_INT(reap(pid, "same.log"), 0);
+	log = t_read_file(t_tmp("same.log"), NULL);
+	for (p = log; (p = strstr(p, "outcome=not_modified status=200")); p++)
+		unchanged++;
+	T_ASSERT(unchanged >= 2);
+	T_CONTAINS(log, "detail=\"body unchanged\"");
+	T_NOT_CONTAINS(log, "outcome=http");
+	free(log);
+	T_EQ_INT(db_int("same", "SELECT count(*) FROM mentions"), 6);
+	T_EQ_INT(db_int("same", "SELECT failures FROM sources"), 0);
+}
+
 /* SIGHUP: a broken feeds.conf is refused and the old one stays; a good one
  * adds a source.  Idle, the daemon uses next to no CPU. */
 static void
@@ -637,6 +669,7 @@ main(void)
 	RUN(test_sigterm_then_restart);
 	RUN(test_slow_server);
 	RUN(test_backoff_and_recovery);
+	RUN(test_unchanged_body);
 	RUN(test_reload_and_idle);
 	httpd_stop(&srv);
 	return t_report();
