@@ -41,7 +41,8 @@ struct src {
 	bool removed;                  /* gone from feeds.conf */
 	bool running;
 	bool storing;                  /* its result waits for the writer */
-	bool queued;                   /* in the due queue or the ready list */
+	bool ready;                    /* in the ready list */
+	int64_t heap_due;              /* due time of its entry in the due queue; -1: none */
 	bool reported;                 /* has a report in this pass */
 	uint64_t body_hash;            /* of the last body stored; 0: none */
 	int64_t started_ms;
@@ -140,6 +141,18 @@ src_find(const struct crawl *cr, const char *name)
 	return NULL;
 }
 
+/* Puts s in the due queue at s->due_ms, unless it is there already.
+ * Entries whose time no longer matches the source's are skipped when
+ * they come up, so a source can move without a search of the heap. */
+static void
+schedule(struct crawl *cr, struct src *s)
+{
+	if (s->heap_due == s->due_ms)
+		return;
+	sched_queue_push(&cr->due, s->due_ms, s->idx);
+	s->heap_due = s->due_ms;
+}
+
 /* Points s at cs and loads its row from the store (creating it). */
 static enum es_err
 src_sync(struct crawl *cr, struct src *s, const struct conf_source *cs, char *err,
@@ -147,6 +160,7 @@ src_sync(struct crawl *cr, struct src *s, const struct conf_source *cs, char *er
 {
 	struct store_source row = { 0 };
 	char *host = NULL;
+	bool first = !s->cs, moved = first || strcmp(s->cs->url, cs->url) != 0;
 	enum es_err rc;
 
 	if ((rc = store_source_sync(cr->st, cs->name, cs->url, &row, err, errlen)))
@@ -164,8 +178,10 @@ src_sync(struct crawl *cr, struct src *s, const struct conf_source *cs, char *er
 	if (url_parts(cs->url, &s->origin, &s->path, &host) == ES_OK)
 		s->host = hosts_get(&cr->hosts, host, global(cr)->host_delay);
 	free(host);
-	if (!s->running) {
-		int64_t wait = row.next_fetch_at - when_now();
+	if (moved && !s->running && !s->storing) {
+		/* At start the stored schedule holds; a URL changed by a reload
+		 * is a new feed, fetched now. */
+		int64_t wait = first ? row.next_fetch_at - when_now() : 0;
 
 		s->due_ms = when_mono_ms() + (wait > 0 ? wait * 1000 : 0);
 	}
@@ -179,6 +195,7 @@ src_add(struct crawl *cr, const struct conf_source *cs, char *err, size_t errlen
 	struct src *s = xcalloc(1, sizeof(*s));
 
 	s->cr = cr;
+	s->heap_due = -1;
 	s->name = xstrdup(cs->name);
 	if (src_sync(cr, s, cs, err, errlen) != ES_OK) {
 		src_free(s);
@@ -453,10 +470,8 @@ job_apply(struct crawl *cr, struct store_job *j)
 	s->rep.next_delay_ms = j->delay;
 	s->rep.elapsed_ms = when_mono_ms() - s->started_ms;
 	s->due_ms = j->fetched_ms + j->delay;
-	if (cr->daemon && !s->removed) {
-		sched_queue_push(&cr->due, s->due_ms, s->idx);
-		s->queued = true;
-	}
+	if (cr->daemon && !s->removed)
+		schedule(cr, s);
 	report_done(cr, s);
 }
 
@@ -695,7 +710,7 @@ ready_push(struct crawl *cr, struct src *s)
 		cr->ready = xreallocarray(cr->ready, cr->capready, sizeof(*cr->ready));
 	}
 	cr->ready[cr->nready++] = s->idx;
-	s->queued = true;
+	s->ready = true;
 }
 
 /* Moves the sources whose time has come from the due queue to the ready
@@ -711,8 +726,10 @@ promote_due(struct crawl *cr, int64_t now)
 
 		sched_queue_pop(&cr->due, &it);
 		s = cr->srcs[it.id];
-		s->queued = false;
-		if (!s->removed && !s->running && !s->storing && s->due_ms == it.due_ms)
+		if (it.due_ms == s->heap_due)
+			s->heap_due = -1;
+		if (!s->removed && !s->running && !s->storing && !s->ready &&
+		    s->due_ms == it.due_ms)
 			ready_push(cr, s);
 	}
 }
@@ -730,14 +747,16 @@ start_ready(struct crawl *cr, int64_t now)
 		struct src *s = cr->srcs[cr->ready[i]];
 		int64_t w;
 
-		if (s->removed || flag(cr->sig.stop)) {
-			s->queued = s->removed ? false : s->queued;
-			if (!s->removed)
-				cr->ready[keep++] = cr->ready[i];
+		if (s->removed) {
+			s->ready = false;
+			continue;
+		}
+		if (flag(cr->sig.stop)) {
+			cr->ready[keep++] = cr->ready[i];
 			continue;
 		}
 		if ((w = try_start(cr, s, now)) == 0) {
-			s->queued = false;
+			s->ready = false;
 			continue;
 		}
 		cr->ready[keep++] = cr->ready[i];
@@ -834,7 +853,7 @@ crawl_once(struct crawl *cr, enum crawl_select sel, const char *name, enum crawl
 	for (size_t i = 0; i < cr->nsrcs; i++) {
 		struct src *s = cr->srcs[i];
 
-		if (s->removed || s->running || s->storing || s->queued)
+		if (s->removed || s->running || s->storing || s->ready)
 			continue;
 		if (sel == CRAWL_ALL || (sel == CRAWL_DUE && s->due_ms <= now) ||
 		    (sel == CRAWL_ONE && !strcmp(s->name, name))) {
@@ -855,10 +874,8 @@ crawl_run(struct crawl *cr, enum crawl_exit *how, char *err, size_t errlen)
 	for (size_t i = 0; i < cr->nsrcs; i++) {
 		struct src *s = cr->srcs[i];
 
-		if (!s->removed && !s->running && !s->storing && !s->queued) {
-			sched_queue_push(&cr->due, s->due_ms, s->idx);
-			s->queued = true;
-		}
+		if (!s->removed && !s->running && !s->storing && !s->ready)
+			schedule(cr, s);
 	}
 	*how = crawl_loop(cr, false);
 	return ES_OK;
@@ -912,10 +929,8 @@ crawl_reload(struct crawl *cr, struct conf *conf, char *err, size_t errlen)
 			rc = src_sync(cr, s, cs, err, errlen);
 		else if (!(s = src_add(cr, cs, err, errlen)))
 			rc = ES_EDB;
-		if (rc == ES_OK && cr->daemon && !s->running && !s->storing && !s->queued) {
-			sched_queue_push(&cr->due, s->due_ms, s->idx);
-			s->queued = true;
-		}
+		if (rc == ES_OK && cr->daemon && !s->running && !s->storing && !s->ready)
+			schedule(cr, s);
 	}
 	log_info("configuration reloaded", "path=%s sources=%zu", logq(conf->path),
 		 conf->nsources);

@@ -611,13 +611,20 @@ test_reload_and_idle(void)
 		  httpd_url(&srv, "hup.localhost", "/hup1"), httpd_url(&srv, "hup.localhost", "/hup2"));
 	kill(pid, SIGHUP);
 	T_EQ_INT(httpd_wait_count(&srv, "/hup2", 1, 5000), 1);
+	/* A source whose URL changes is a new feed: fetched at once. */
+	conf_file("hup", "interval = 1h\n[source first]\nurl = %s\n[source second]\nurl = %s\n",
+		  httpd_url(&srv, "hup.localhost", "/hup1"), httpd_url(&srv, "hup.localhost", "/hup3"));
+	kill(pid, SIGHUP);
+	T_EQ_INT(httpd_wait_count(&srv, "/hup3", 1, 5000), 1);
 	kill(pid, SIGTERM);
 	T_EQ_INT(reap(pid, "hup.log"), 0);
 	log = t_read_file(t_tmp("hup.log"), NULL);
 	T_CONTAINS(log, "reload refused");
 	T_CONTAINS(log, "configuration reloaded");
 	free(log);
-	T_EQ_INT(httpd_count(&srv, "/hup1"), 1);  /* its schedule survived both reloads */
+	T_EQ_INT(httpd_count(&srv, "/hup1"), 1);  /* its schedule survived three reloads */
+	T_EQ_INT(httpd_count(&srv, "/hup2"), 1);
+	/* One feed body for all three paths: second's guids are stored once. */
 	T_EQ_INT(db_int("hup", "SELECT count(*) FROM mentions"), 6);
 }
 
