@@ -323,7 +323,10 @@ xfer_setopts(struct xfer *x, const struct fetch_request *rq)
 	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)rq->connect_timeout_ms);
 	SET(CURLOPT_LOW_SPEED_LIMIT, (long)FETCH_LOW_SPEED_BPS);
 	SET(CURLOPT_LOW_SPEED_TIME, (long)(FETCH_LOW_SPEED_MS / 1000));
-	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_body);
+	/* Refuses a too long Content-Length up front; not when the start of
+	 * the body is wanted anyway. */
+	if (!rq->keep_truncated)
+		SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_body);
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, x);
 	SET(CURLOPT_HEADERFUNCTION, on_header);

@@ -466,18 +466,22 @@ test_robots(void)
 		     "body User-agent: earshot-test\\nDisallow: /reviews\\n\n"
 		     "route /robots.txt\nhost err.localhost\nstatus 503\n"
 		     "route /robots.txt\nhost none.localhost\nstatus 404\n"
+		     "route /robots.txt\nhost huge.localhost\n"
+		     "body User-agent: *\\nDisallow: /reviews/7\\n\nbody_size 600KiB\n"
 		     "route /reviews*\nbody_file %s\n",
 		     feed_file("rb.xml", "rb", 1));
 	conf = conf_file("rb", "[source allowed]\nurl = %s\nrobots = yes\n"
 			       "[source denied]\nurl = %s\nrobots = yes\n"
 			       "[source unreachable]\nurl = %s\nrobots = yes\n"
 			       "[source missing]\nurl = %s\nrobots = yes\n"
-			       "[source ignored]\nurl = %s\nrobots = no\n",
+			       "[source ignored]\nurl = %s\nrobots = no\n"
+			       "[source huge]\nurl = %s\nrobots = yes\n",
 			 httpd_url(&srv, "allow.localhost", "/reviews/1"),
 			 httpd_url(&srv, "deny.localhost", "/reviews/2"),
 			 httpd_url(&srv, "err.localhost", "/reviews/3"),
 			 httpd_url(&srv, "none.localhost", "/reviews/4"),
-			 httpd_url(&srv, "deny.localhost", "/reviews/5"));
+			 httpd_url(&srv, "deny.localhost", "/reviews/5"),
+			 httpd_url(&srv, "huge.localhost", "/reviews/7"));
 	T_EQ_INT(once(conf, &out, "--all"), 0);
 	free(out);
 	T_EQ_STR(db_text("rb", "SELECT coalesce(last_error,'ok') FROM sources WHERE name='allowed'",
@@ -496,7 +500,11 @@ test_robots(void)
 	T_EQ_INT(httpd_count(&srv, "/reviews/2"), 0);
 	T_EQ_INT(httpd_count(&srv, "/reviews/3"), 0);
 	T_EQ_INT(httpd_count(&srv, "/reviews/5"), 1);
-	T_EQ_INT(httpd_count(&srv, "/robots.txt"), 4);
+	/* A 600 KiB robots.txt is read to its first 500 KiB, not refused. */
+	T_EQ_STR(db_text("rb", "SELECT last_error FROM sources WHERE name='huge'", v, sizeof(v)),
+		 "robots");
+	T_EQ_INT(httpd_count(&srv, "/reviews/7"), 0);
+	T_EQ_INT(httpd_count(&srv, "/robots.txt"), 5);
 }
 
 /* SIGTERM in the middle of a pass, then a restart: every mention is
