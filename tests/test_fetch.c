@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
+
 #include "core/when.h"
 #include "crawler/fetch.h"
 #include "crawler/netguard.h"
@@ -411,6 +413,46 @@ test_abort_all(void)
 	}
 }
 
+/* The server as a webhook receiver: POSTed bodies are logged whole,
+ * with Expect: 100-continue answered at once and chunked bodies decoded. */
+static void
+test_httpd_receives_posts(void)
+{
+	CURL *e = curl_easy_init();
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	char body[5001];
+	cJSON *log, *last;
+	int64_t t0;
+
+	memset(body, 'x', 5000);
+	body[0] = '"';
+	body[4999] = '"';
+	body[5000] = '\0';
+	httpd_reset(&srv);
+	httpd_routes(&srv, "route /hook\nstatus 204\n");
+	curl_easy_setopt(e, CURLOPT_URL, httpd_url(&srv, "hooks.localhost", "/hook"));
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	t0 = when_mono_ms();
+	T_EQ_INT(curl_easy_perform(e), CURLE_OK);
+	T_ASSERT(when_mono_ms() - t0 < 900);  /* no wait for 100 Continue */
+	/* A chunked body (no Content-Length). */
+	h = curl_slist_append(h, "Transfer-Encoding: chunked");
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, "{\"text\":\"caf\xc3\xa9\"}");
+	T_EQ_INT(curl_easy_perform(e), CURLE_OK);
+	log = httpd_log(&srv);
+	T_EQ_INT(cJSON_GetArraySize(log), 2);
+	T_EQ_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(log, 0), "method")->valuestring, "POST");
+	T_EQ_INT(strlen(cJSON_GetObjectItem(cJSON_GetArrayItem(log, 0), "body")->valuestring), 5000);
+	last = cJSON_GetArrayItem(log, 1);
+	T_EQ_STR(cJSON_GetObjectItem(last, "body")->valuestring, "{\"text\":\"caf\xc3\xa9\"}");
+	T_EQ_INT(cJSON_GetObjectItem(last, "status")->valueint, 204);
+	cJSON_Delete(log);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(e);
+}
+
 static void
 test_retry_after_values(void)
 {
@@ -509,6 +551,7 @@ main(void)
 	T_RUN(test_slow_server_does_not_block);
 	T_RUN(test_private_addresses);
 	T_RUN(test_abort_all);
+	T_RUN(test_httpd_receives_posts);
 	fetch_free(fetcher);
 	httpd_stop(&srv);
 	return t_report();
