@@ -324,6 +324,37 @@ test_politeness(void)
 	httpd_host_free(&hh);
 }
 
+/* The daemon holds the spacing across passes, not only within one: three
+ * sources of one host due every second, host_delay = 600ms. */
+static void
+test_politeness_across_passes(void)
+{
+	struct httpd_host hh;
+	const char *conf;
+	pid_t pid;
+
+	httpd_reset(&srv);
+	httpd_routes(&srv, "route /pass*\nbody_file %s\n", feed_file("pass.xml", "pass", 1));
+	conf = conf_file("pass", "interval = 1s\nper_host = 1\nhost_delay = 600ms\n"
+				 "[source a]\nurl = %s\n[source b]\nurl = %s\n[source c]\nurl = %s\n",
+			 httpd_url(&srv, "pass.localhost", "/pass-a"),
+			 httpd_url(&srv, "pass.localhost", "/pass-b"),
+			 httpd_url(&srv, "pass.localhost", "/pass-c"));
+	pid = spawn(conf, "run", NULL, "pass.log");
+	T_ASSERT(httpd_wait_count(&srv, NULL, 7, 10000) >= 7);
+	kill(pid, SIGTERM);
+	T_EQ_INT(reap(pid, "pass.log"), 0);
+	T_EQ_INT(httpd_host(&srv, "pass.localhost", &hh), 0);
+	T_ASSERT(hh.requests >= 7);
+	T_EQ_INT(hh.active_max, 1);
+	for (size_t i = 1; i < hh.nstarts; i++)
+		if (hh.starts[i] - hh.starts[i - 1] < 595.0)
+			t_fail(__FILE__, __LINE__, "starts %zu and %zu only %.1f ms apart", i - 1, i,
+			       hh.starts[i] - hh.starts[i - 1]);
+	t_checks++;
+	httpd_host_free(&hh);
+}
+
 static void
 test_redirects_and_schemes(void)
 {
@@ -677,6 +708,7 @@ main(void)
 	RUN(test_retry_after);
 	RUN(test_retry_after_holds_host);
 	RUN(test_politeness);
+	RUN(test_politeness_across_passes);
 	RUN(test_redirects_and_schemes);
 	RUN(test_body_caps);
 	RUN(test_robots);
