@@ -318,6 +318,26 @@ test_politeness(void)
 	t_checks++;
 	T_ASSERT(hh.starts[11] - hh.starts[0] >= 11 * 195.0);
 	httpd_host_free(&hh);
+	/* Keep-alive: the 12 requests rode on at most 2 connections. */
+	{
+		cJSON *log = httpd_log(&srv), *e;
+		long conns[16];
+		int nconns = 0;
+
+		cJSON_ArrayForEach(e, log) {
+			long id = (long)cJSON_GetObjectItem(e, "conn")->valuedouble;
+			int k = 0;
+
+			if (strcmp(cJSON_GetObjectItem(e, "host")->valuestring, "polite.localhost"))
+				continue;
+			while (k < nconns && conns[k] != id)
+				k++;
+			if (k == nconns && nconns < 16)
+				conns[nconns++] = id;
+		}
+		T_ASSERT(nconns >= 1 && nconns <= 2);
+		cJSON_Delete(log);
+	}
 	T_EQ_INT(httpd_host(&srv, "other.localhost", &hh), 0);
 	T_EQ_INT(hh.requests, 6);
 	T_ASSERT(hh.active_max <= 2);
