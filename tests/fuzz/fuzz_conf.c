@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analysis/match.h"
 #include "core/conf.h"
@@ -53,7 +54,9 @@ check_complete(const struct conf *c)
 	for (size_t i = 0; i < c->nsources; i++) {
 		const struct conf_source *s = &c->sources[i];
 
-		if (!s->name || !s->url || (strncmp(s->url, "http://", 7) && strncmp(s->url, "https://", 8)))
+		/* Schemes are case-insensitive (RFC 3986 §3.1): HTTPS:// is fine. */
+		if (!s->name || !s->url ||
+		    (strncasecmp(s->url, "http://", 7) && strncasecmp(s->url, "https://", 8)))
 			abort();
 		if (s->interval <= 0 || s->max_body <= 0 || s->timeout <= 0)
 			abort();
