@@ -480,6 +480,27 @@ rel_tmpfs(const char *dir, long size)
 	return 0;
 }
 
+int
+rel_bind_file(const char *path, const char *text)
+{
+	static int in_ns;
+	char file[1024];
+
+	if (!in_ns) {
+		if (rel_unshare(CLONE_NEWNS) != 0)
+			return -1;
+		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+		in_ns = 1;
+	}
+	snprintf(file, sizeof(file), "%s/bind-%s", t_tmpdir(), strrchr(path, '/') + 1);
+	t_write_file(file, text);
+	if (mount(file, path, NULL, MS_BIND, NULL) != 0) {
+		fprintf(stderr, "cannot bind %s over %s: %s\n", file, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* --- es_httpd ---------------------------------------------------------- */
 
 /* Adds one line of /_es/hosts to out. */

@@ -93,6 +93,11 @@ int rel_netns(const char *const *addrs);
  * or -1 with the reason on stderr. */
 int rel_tmpfs(const char *dir, long size);
 
+/* In a mount namespace of its own (made on first use), puts a file
+ * holding text over path (/etc/hosts, /etc/resolv.conf) with a bind
+ * mount.  Returns 0, or -1 with the reason on stderr. */
+int rel_bind_file(const char *path, const char *text);
+
 /* Server-side totals over every host es_httpd saw: requests, and the
  * largest conns_max and active_max of any host. */
 struct rel_hosts {
