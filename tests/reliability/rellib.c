@@ -103,13 +103,13 @@ rel_db(const char *name)
 const char *
 rel_conf(const char *name, const char *fmt, ...)
 {
-	char file[256], *text = NULL;
-	const char *path;
+	static char ring[16][1024];
+	static unsigned i;
+	char *path = ring[i++ % 16], *text = NULL;
 	va_list ap;
 	FILE *fp;
 
-	snprintf(file, sizeof(file), "%s.conf", name);
-	path = t_tmp(file);
+	snprintf(path, sizeof(ring[0]), "%s/%s.conf", t_tmpdir(), name);
 	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
 		exit(99);
@@ -126,7 +126,7 @@ rel_conf(const char *name, const char *fmt, ...)
 }
 
 long long
-rel_db_int(const char *path, const char *sql)
+rel_db_int2(const char *path, const char *other, const char *sql)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -138,6 +138,13 @@ rel_db_int(const char *path, const char *sql)
 		return -1;
 	}
 	sqlite3_busy_timeout(db, 10000);
+	if (other) {
+		char *attach = sqlite3_mprintf("ATTACH %Q AS ref", other);
+
+		if (sqlite3_exec(db, attach, NULL, NULL, NULL) != SQLITE_OK)
+			fprintf(stderr, "rel_db_int2: %s: %s\n", attach, sqlite3_errmsg(db));
+		sqlite3_free(attach);
+	}
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
@@ -146,6 +153,12 @@ rel_db_int(const char *path, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return v;
+}
+
+long long
+rel_db_int(const char *path, const char *sql)
+{
+	return rel_db_int2(path, NULL, sql);
 }
 
 char *

@@ -42,7 +42,8 @@ const char *rel_feed(const char *name, const char *prefix, int first, int n, siz
 /* Writes tmp/NAME.conf: [earshot] with database tmp/NAME.db, short
  * connect timeout and a test user agent, then the printf-style text (more
  * [earshot] keys, then sections).  Loopback is allowed unless the text
- * says allow_private itself.  Returns the path (static ring). */
+ * says allow_private itself.  Returns the path, in a ring of 16 of its
+ * own. */
 const char *rel_conf(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* tmp/NAME.db, in a ring of 16 of its own (t_tmp's ring of 8 turns over
  * quickly). */
@@ -51,6 +52,8 @@ const char *rel_db(const char *name);
 /* The first column of the first row of sql on the database at path, read
  * directly; -1 with a message on stderr on failure. */
 long long rel_db_int(const char *path, const char *sql);
+/* The same with the database at other attached as "ref". */
+long long rel_db_int2(const char *path, const char *other, const char *sql);
 /* The same as text (caller frees); NULL for SQL NULL or a failure. */
 char *rel_db_text(const char *path, const char *sql);
 
