@@ -478,6 +478,24 @@ job_prepare(struct store_job *j, struct src *s, const struct fetch_result *res)
 	j->rep.detail = j->detail;
 }
 
+/* On the writer thread: keeps the write-ahead log from growing without
+ * bound.  A reader holding a transaction open (an analyst's sqlite3, a
+ * dashboard) pins the log, which then grows with every commit; SQLite's
+ * own checkpoints never shrink the file, so without this it stayed at its
+ * largest for as long as the daemon ran.  Cheap (one stat) until the log
+ * passes STORE_WAL_MAX. */
+static void
+checkpoint(struct crawl *cr)
+{
+	char err[ES_ERRLEN];
+	enum es_err rc = store_checkpoint(cr->st, err, sizeof(err));
+
+	if (rc == ES_EBUSY)
+		log_debug("checkpoint postponed", "reason=%s", logq(err));
+	else if (rc != ES_OK)
+		log_warn("checkpoint failed", "error=%s", logq(err));
+}
+
 /* On the writer thread: the one transaction, then the ingest hook. */
 static void
 job_run(struct worker_job *w)
@@ -493,6 +511,7 @@ job_run(struct worker_job *w)
 	} else {
 		j->rep.outcome = FETCH_STORE;
 	}
+	checkpoint(cr);
 	if (cr->hooks.ingested)
 		cr->hooks.ingested(cr->hooks.ctx, cr->st, &j->rep);
 }
