@@ -29,7 +29,8 @@ static const struct neutral_rep rep_teams[] = {
 	{ '`', "`" ZWSP }, { 0, NULL },
 };
 static const struct neutral_rep rep_gchat[] = {
-	{ '<', "\xef\xbc\x9c" }, { '>', "\xef\xbc\x9e" }, { '*', "*" ZWSP }, { '_', "_" ZWSP },
+	{ '<', "\xef\xbc\x9c" }, { '>', "\xef\xbc\x9e" }, { '[', "\xef\xbc\xbb" },
+	{ ']', "\xef\xbc\xbd" }, { '*', "*" ZWSP }, { '_', "_" ZWSP },
 	{ '~', "~" ZWSP }, { '`', "`" ZWSP }, { 0, NULL },
 };
 static const struct neutral_rep rep_none[] = { { 0, NULL } };

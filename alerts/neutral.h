@@ -17,8 +17,9 @@
  *     \ * _ ~ ` | < > [ ] ( ) # so no markup, masked link or <@id> forms.
  *   TEAMS (Adaptive Card markdown, which has no escape): [ ] < > become
  *     their fullwidth forms, and U+200B follows each of * _ ~ `.
- *   GCHAT (Google Chat text): < > become fullwidth (so <users/all> and
- *     <url|text> cannot form), U+200B follows each of * _ ~ `.
+ *   GCHAT (Google Chat text): < > [ ] become fullwidth (so <users/all>,
+ *     <url|text> and, where Markdown is on, [text](url) cannot form), and
+ *     U+200B follows each of * _ ~ `.
  *   PLAIN: fields a service never parses (Slack plain_text, Adaptive Card
  *     fact titles) get only the common rules.
  *   RAW (generic JSON): only the control characters; the receiver is a

@@ -205,7 +205,7 @@ render_fallback(struct render_parts *p, const struct render_style *st, const str
 	buf_init(&f, 0);
 	buf_append(&f, buf_str(&p->title), p->title.len);
 	if (m->summary && *m->summary)
-		buf_printf(&f, ": %s", m->summary);
+		buf_printf(&f, " \xe2\x80\x94 %s", m->summary);
 	neutral_append(&p->fallback, st->plain, buf_str(&f), 300);
 	buf_free(&f);
 }
