@@ -525,8 +525,9 @@ static const char sql_delivery_due[] =
 	"WHERE d.state = 'pending' AND d.next_attempt_at <= ?1\n"
 	"ORDER BY d.webhook, d.id LIMIT ?2";
 
-static const char sql_delivery_next[] =
-	"SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'";
+static const char sql_delivery_pending[] =
+	"SELECT webhook, min(next_attempt_at), count(*) FROM deliveries WHERE state = 'pending'\n"
+	"GROUP BY webhook ORDER BY webhook";
 
 static const char sql_delivery_claim[] =
 	"UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = ?2,\n"
@@ -540,9 +541,9 @@ static const char sql_delivery_done[] =
 	"  delivered_at = CASE WHEN ?2 = 'delivered' THEN ?6 ELSE delivered_at END\n"
 	"WHERE id = ?1";
 
-static const char sql_delivery_reschedule[] =
+static const char sql_delivery_defer[] =
 	"UPDATE deliveries SET next_attempt_at = ?2\n"
-	"WHERE webhook = ?1 AND state = 'pending' AND next_attempt_at > ?2";
+	"WHERE webhook = ?1 AND state = 'pending' AND next_attempt_at < ?2";
 
 void
 store_deliveries_free(struct store_delivery *d, size_t n)
@@ -587,19 +588,41 @@ store_delivery_due(struct store *s, int64_t now, size_t max, struct store_delive
 	return ES_OK;
 }
 
-enum es_err
-store_delivery_next(struct store *s, int64_t *t, char *err, size_t errlen)
+void
+store_pending_free(struct store_pending *p, size_t n)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_delivery_next, err, errlen);
+	for (size_t i = 0; p && i < n; i++)
+		free(p[i].webhook);
+	free(p);
+}
+
+enum es_err
+store_delivery_pending(struct store *s, struct store_pending **out, size_t *n, char *err,
+		       size_t errlen)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_delivery_pending, err, errlen);
+	struct store_pending *v = NULL;
+	size_t k = 0;
 	int rc;
 
-	*t = 0;
+	*out = NULL;
+	*n = 0;
 	if (!st)
 		return ES_EDB;
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-		return step_fail(s, st, rc, err, errlen, "next delivery");
-	*t = store_column_time(st, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof(*v));
+		v[k].webhook = store_column_dup(st, 0);
+		v[k].next_at = store_column_time(st, 1);
+		v[k].count = sqlite3_column_int64(st, 2);
+		k++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_pending_free(v, k);
+		return step_fail(s, st, rc, err, errlen, "pending deliveries");
+	}
 	sqlite3_reset(st);
+	*out = v;
+	*n = k;
 	return ES_OK;
 }
 
@@ -653,10 +676,9 @@ store_delivery_done(struct store *s, int64_t id, const struct store_outcome *o, 
 }
 
 enum es_err
-store_delivery_reschedule(struct store *s, const char *webhook, int64_t t, char *err,
-			  size_t errlen)
+store_delivery_defer(struct store *s, const char *webhook, int64_t t, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_delivery_reschedule, err, errlen);
+	sqlite3_stmt *st = store_stmt(s, sql_delivery_defer, err, errlen);
 	int rc;
 
 	if (!st)
@@ -664,7 +686,7 @@ store_delivery_reschedule(struct store *s, const char *webhook, int64_t t, char 
 	store_bind_text(st, 1, webhook);
 	store_bind_time(st, 2, t);
 	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-		return step_fail(s, st, rc, err, errlen, "reschedule");
+		return step_fail(s, st, rc, err, errlen, "defer deliveries");
 	sqlite3_reset(st);
 	return ES_OK;
 }

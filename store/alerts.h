@@ -168,8 +168,19 @@ struct store_delivery {
 enum es_err store_delivery_due(struct store *s, int64_t now, size_t max,
 			       struct store_delivery **out, size_t *n, char *err, size_t errlen);
 void store_deliveries_free(struct store_delivery *d, size_t n);
-/* The earliest next_attempt_at of a pending delivery in *t, 0: none. */
-enum es_err store_delivery_next(struct store *s, int64_t *t, char *err, size_t errlen);
+/* Per webhook with pending deliveries: how many, and the earliest
+ * next_attempt_at among them. */
+struct store_pending {
+	char *webhook;
+	int64_t next_at;
+	int64_t count;
+};
+
+/* Fills *out with one entry per webhook that has pending deliveries,
+ * ordered by name.  Caller frees with store_pending_free(). */
+enum es_err store_delivery_pending(struct store *s, struct store_pending **out, size_t *n,
+				   char *err, size_t errlen);
+void store_pending_free(struct store_pending *p, size_t n);
 /* Takes a due pending row for one attempt: attempts + 1, last_attempt_at =
  * now, next_attempt_at = lease_until.  ES_OK and the new attempt count in
  * *attempts when taken; ES_STOP when the row is no longer due and pending
@@ -189,10 +200,10 @@ struct store_outcome {
 /* Records o for delivery id. */
 enum es_err store_delivery_done(struct store *s, int64_t id, const struct store_outcome *o,
 				char *err, size_t errlen);
-/* Moves every pending delivery of webhook due later than t to t (used when
- * a pause ends or a webhook comes back).  Returns ES_OK. */
-enum es_err store_delivery_reschedule(struct store *s, const char *webhook, int64_t t, char *err,
-				      size_t errlen);
+/* Moves every pending delivery of webhook due before t to t (a pause
+ * that a 429 asked for applies to the whole webhook). */
+enum es_err store_delivery_defer(struct store *s, const char *webhook, int64_t t, char *err,
+				 size_t errlen);
 
 /* ---- webhooks ---- */
 
