@@ -3,6 +3,8 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +121,27 @@ msg_add_term(struct msg_term **v, size_t *n, const char *name, int64_t count, do
 	msg_set_text(&x->name, name);
 	x->count = count;
 	x->usual = usual;
+}
+
+void
+msg_key(char out[MSG_KEYLEN], const char *kind, const char *scope, int64_t t)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_printf(&b, "%s%c%s%c%lld", kind, 0, scope ? scope : "", 0, (long long)t);
+	if (!EVP_Digest(b.data, b.len, d, &dlen, EVP_sha256(), NULL))
+		abort(); /* only out of memory */
+	buf_free(&b);
+	memcpy(out, "es1-", 4);
+	for (int i = 0; i < 16; i++) {
+		out[4 + 2 * i] = hex[d[i] >> 4];
+		out[5 + 2 * i] = hex[d[i] & 15];
+	}
+	out[36] = '\0';
 }
 
 /* ---- writing ---- */

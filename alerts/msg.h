@@ -22,6 +22,7 @@
 #define MSG_MAX_ITEMS 10      /* mentions, sources, words kept per alert */
 #define MSG_MAX_TEXT 1000     /* bytes kept of any one string */
 #define MSG_MAX_JSON (256 * 1024)
+#define MSG_KEYLEN 40         /* "es1-" and 32 hex digits, NUL */
 
 enum msg_kind {
 	MSG_SPIKE,            /* a rule fired */
@@ -86,6 +87,12 @@ void msg_set_text(char **dst, const char *s);
 void msg_add_mention(struct alert_msg *m, const char *title, const char *source, const char *url,
 		     double sentiment, int64_t at);
 void msg_add_term(struct msg_term **v, size_t *n, const char *name, int64_t count, double usual);
+
+/* The idempotency key of an alert: "es1-" and 32 hex digits of SHA-256
+ * over kind, scope (the rule, or the source) and t (the window's end, or
+ * the moment the source's trouble began).  The same decision made twice
+ * (two processes, or a recomputation after a crash) gets the same key. */
+void msg_key(char out[MSG_KEYLEN], const char *kind, const char *scope, int64_t t);
 
 /* Appends m as one JSON object to out. */
 enum es_err msg_to_json(const struct alert_msg *m, struct buf *out);

@@ -261,7 +261,7 @@ static const char sql_alert_get[] =
 	"FROM alerts WHERE id = ?1";
 
 static const char sql_last_fired[] =
-	"SELECT max(fired_at) FROM alerts WHERE rule = ?1 AND kind = 'spike'";
+	"SELECT max(window_end) FROM alerts WHERE rule = ?1 AND kind = 'spike'";
 
 void
 store_alert_reset(struct store_alert *a)
@@ -829,6 +829,30 @@ store_webhook_clear(struct store *s, const char *name, char *err, size_t errlen)
 }
 
 /* ---- source health ---- */
+
+static const char sql_last_health[] =
+	"SELECT kind FROM alerts WHERE source = ?1 AND kind IN ('source_failing', 'source_silent')\n"
+	"ORDER BY fired_at DESC, id DESC LIMIT 1";
+
+enum es_err
+store_alert_last_health(struct store *s, const char *source, char **kind, char *err,
+			size_t errlen)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_last_health, err, errlen);
+	int rc;
+
+	*kind = NULL;
+	if (!st)
+		return ES_EDB;
+	store_bind_text(st, 1, source);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*kind = store_column_dup(st, 0);
+	else if (rc != SQLITE_DONE)
+		return step_fail(s, st, rc, err, errlen, "last health alert");
+	sqlite3_reset(st);
+	return ES_OK;
+}
 
 static const char sql_source_activity[] =
 	"SELECT count(DISTINCT first_seen_at), min(first_seen_at), max(first_seen_at)\n"

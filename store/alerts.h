@@ -125,7 +125,8 @@ enum es_err store_alert_insert(struct store *s, struct store_alert *a, const cha
 /* Loads one alert into out (which the caller resets); ES_ENOTFOUND. */
 enum es_err store_alert_get(struct store *s, int64_t id, struct store_alert *out, char *err,
 			    size_t errlen);
-/* When the rule last fired an alert of kind "spike" (0: never). */
+/* The end of the window of the rule's last alert of kind "spike", what
+ * its cooldown counts from (0: never fired). */
 enum es_err store_alert_last_fired(struct store *s, const char *rule, int64_t *t, char *err,
 				   size_t errlen);
 
@@ -236,6 +237,11 @@ enum es_err store_webhook_get(struct store *s, const char *name, struct store_we
 			      char *err, size_t errlen);
 
 /* ---- source health ---- */
+
+/* The kind of the last "source_failing" or "source_silent" alert about
+ * source in *kind (caller frees; NULL when there is none). */
+enum es_err store_alert_last_health(struct store *s, const char *source, char **kind, char *err,
+				    size_t errlen);
 
 /* Over the mentions of source_id first seen in [since, until): how many
  * distinct first-seen times there are (fetches that brought something
