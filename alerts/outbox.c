@@ -163,7 +163,7 @@ outbox_new(const char *db_path, const struct conf *c, const struct outbox_opts *
 	enum es_err rc;
 
 	*out = NULL;
-	if ((rc = store_open(db_path, STORE_RW, &ob->s, err, errlen))) {
+	if (db_path && (rc = store_open(db_path, STORE_RW, &ob->s, err, errlen))) {
 		free(ob);
 		return rc;
 	}
@@ -563,6 +563,8 @@ outbox_run(struct outbox *ob)
 	size_t n, i, j;
 
 	adopt_conf(ob);
+	if (!ob->s)
+		return -1;
 	if (store_delivery_due(ob->s, when_now(), OUTBOX_BATCH, &d, &n, err, sizeof(err))) {
 		log_error("outbox: due deliveries", "error=%s", logq(err));
 		return OUTBOX_IDLE_MS;
@@ -595,7 +597,7 @@ outbox_flush(struct outbox *ob, int64_t timeout_ms)
 	while ((wait = outbox_run(ob)) >= 0 && when_mono_ms() + wait <= end)
 		if (wait > 0)
 			sleep_ms(wait);
-	if (store_delivery_pending(ob->s, &p, &n, NULL, 0) == ES_OK) {
+	if (ob->s && store_delivery_pending(ob->s, &p, &n, NULL, 0) == ES_OK) {
 		for (size_t i = 0; i < n; i++)
 			left += (size_t)p[i].count;
 		store_pending_free(p, n);

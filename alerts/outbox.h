@@ -61,7 +61,8 @@ struct outbox;
 
 void outbox_opts_default(struct outbox_opts *o);
 /* Opens its own connection to the database at db_path and takes a copy
- * of c's webhooks.  o may be NULL (defaults). */
+ * of c's webhooks.  o may be NULL (defaults).  With db_path NULL there is
+ * no outbox, only outbox_test(). */
 enum es_err outbox_new(const char *db_path, const struct conf *c, const struct outbox_opts *o,
 		       struct outbox **out, char *err, size_t errlen);
 /* Stops the thread if it runs (an in-flight POST is aborted and its rows
