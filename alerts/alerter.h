@@ -12,8 +12,9 @@
  * sender (alerts/outbox.h) in a thread of its own, with its own SQLite
  * connection and libcurl handle, and wakes it whenever an alert is queued,
  * so a slow or dead webhook cannot delay a fetch.  SIGTERM: alerter_free()
- * stops the sender (an in-flight POST is abandoned, its rows stay pending
- * and go out, with the same idempotency key, after a restart).
+ * stops the sender (an in-flight POST has two seconds to end, else it is
+ * abandoned: its rows stay pending and go out, with the same idempotency
+ * key, after a restart).
  *
  * `earshot once` makes an alerter without the thread, runs
  * alerter_check_all() after its pass, then alerter_flush() to deliver

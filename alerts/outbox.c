@@ -20,6 +20,7 @@
 #define OUTBOX_LEASE_EXTRA_S 30     /* lease beyond the POST timeout */
 #define OUTBOX_IDLE_MS 60000        /* longest sleep of the thread */
 #define OUTBOX_REASON 300
+#define OUTBOX_STOP_GRACE_MS 2000   /* an in-flight POST may finish this long */
 
 /* A webhook as the sender sees it: a copy of its [webhook] section and its
  * pace.  The URL lives only here and in the request. */
@@ -47,6 +48,7 @@ struct outbox {
 	pthread_t thread;
 	bool running, woken;
 	atomic_int stop;
+	atomic_llong stop_at;       /* an in-flight POST is abandoned after this */
 	struct outbox_stats stats;  /* under mu */
 };
 
@@ -174,7 +176,7 @@ outbox_new(const char *db_path, const struct conf *c, const struct outbox_opts *
 	ob->user_agent = xstrdup(ob->o.user_agent ? ob->o.user_agent : "earshot");
 	ob->o.user_agent = ob->user_agent;
 	ob->post = post_new(ob->user_agent, ob->o.timeout_ms, ob->o.connect_timeout_ms);
-	post_set_stop(ob->post, &ob->stop);
+	post_set_stop(ob->post, &ob->stop_at);
 	pthread_mutex_init(&ob->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -192,6 +194,7 @@ outbox_free(struct outbox *ob)
 		return;
 	if (ob->running) {
 		pthread_mutex_lock(&ob->mu);
+		atomic_store(&ob->stop_at, (long long)(when_mono_ms() + OUTBOX_STOP_GRACE_MS));
 		atomic_store(&ob->stop, 1);
 		pthread_cond_signal(&ob->cv);
 		pthread_mutex_unlock(&ob->mu);

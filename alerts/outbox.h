@@ -65,8 +65,9 @@ void outbox_opts_default(struct outbox_opts *o);
  * no outbox, only outbox_test(). */
 enum es_err outbox_new(const char *db_path, const struct conf *c, const struct outbox_opts *o,
 		       struct outbox **out, char *err, size_t errlen);
-/* Stops the thread if it runs (an in-flight POST is aborted and its rows
- * are left pending), closes; NULL is a no-op. */
+/* Stops the thread if it runs (an in-flight POST has two seconds to end;
+ * after that it is abandoned and its rows are left pending, to be sent
+ * again with the same key), closes; NULL is a no-op. */
 void outbox_free(struct outbox *ob);
 /* Takes a copy of c's webhooks (SIGHUP); the sender adopts it at its next
  * pass.  Safe from any thread. */

@@ -19,7 +19,7 @@ struct post {
 	CURL *h;
 	char *user_agent;
 	int64_t timeout_ms, connect_timeout_ms;
-	const atomic_int *stop;
+	const atomic_llong *stop_at;
 	struct buf body;
 };
 
@@ -54,9 +54,9 @@ post_free(struct post *p)
 }
 
 void
-post_set_stop(struct post *p, const atomic_int *stop)
+post_set_stop(struct post *p, const atomic_llong *stop_at)
 {
-	p->stop = stop;
+	p->stop_at = stop_at;
 }
 
 void
@@ -83,7 +83,9 @@ on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t u
 {
 	struct post *p = arg;
 
-	return p->stop && atomic_load(p->stop) ? 1 : 0;
+	long long at = p->stop_at ? atomic_load(p->stop_at) : 0;
+
+	return at && when_mono_ms() >= at ? 1 : 0;
 }
 
 /* Seconds as a decimal ("1.5"), or an HTTP date: milliseconds from now. */

@@ -37,9 +37,10 @@ struct post;
  * (connect_timeout_ms to connect).  Free with post_free(). */
 struct post *post_new(const char *user_agent, int64_t timeout_ms, int64_t connect_timeout_ms);
 void post_free(struct post *p);
-/* Once *stop is non-zero (set by another thread), a running post gives
- * up with ES_ENET "aborted: shutting down".  stop may be NULL. */
-void post_set_stop(struct post *p, const atomic_int *stop);
+/* Once *stop_at (set by another thread) is non-zero and the monotonic
+ * clock (when_mono_ms) has passed it, a running post gives up with ES_ENET
+ * "aborted: shutting down".  stop_at may be NULL. */
+void post_set_stop(struct post *p, const atomic_llong *stop_at);
 
 /* POSTs body to url (with "?query" or "&query" appended when query is not
  * NULL) with the given "Name: value" headers.  ES_OK when a response came
