@@ -66,15 +66,23 @@ cli_conf(struct cli *cli, bool required, int *status)
 }
 
 char *
-cli_db_path(const struct cli *cli, const struct conf *c)
+cli_conf_relative(const struct conf *c, const char *path)
 {
 	const char *slash;
 
+	if (!path || !*path)
+		return NULL;
+	if (path[0] == '/' || !c || !(slash = strrchr(c->path, '/')))
+		return xstrdup(path);
+	return xasprintf("%.*s/%s", (int)(slash - c->path), c->path, path);
+}
+
+char *
+cli_db_path(const struct cli *cli, const struct conf *c)
+{
 	if (cli->db_path)
 		return xstrdup(cli->db_path);
-	if (!c || !c->global.database)
+	if (!c || !c->global.database || !*c->global.database)
 		return xstrdup("earshot.db");
-	if (c->global.database[0] == '/' || !(slash = strrchr(c->path, '/')))
-		return xstrdup(c->global.database);
-	return xasprintf("%.*s/%s", (int)(slash - c->path), c->path, c->global.database);
+	return cli_conf_relative(c, c->global.database);
 }

@@ -121,19 +121,6 @@ print_json(struct buf *b, const struct senti_score *sc)
 	fwrite(b->data, 1, b->len, stdout);
 }
 
-/* The extra lexicon named in feeds.conf, relative to its directory. */
-static char *
-lexicon_path(const struct conf *c)
-{
-	const char *lex = c ? c->global.lexicon : NULL, *slash;
-
-	if (!lex || !*lex)
-		return NULL;
-	if (lex[0] == '/' || !(slash = strrchr(c->path, '/')))
-		return xstrdup(lex);
-	return xasprintf("%.*s/%s", (int)(slash - c->path), c->path, lex);
-}
-
 static int
 score_lines(const struct senti *s, int json)
 {
@@ -181,7 +168,7 @@ cmd_sentiment(struct cli *cli, int argc, char **argv)
 	c = cli_conf(cli, false, &status);
 	if (status != EXIT_OK)
 		return status;
-	lex = lexicon_path(c);
+	lex = cli_conf_relative(c, c ? c->global.lexicon : NULL);
 	if (senti_new(lex, &s, err, sizeof(err)) != ES_OK) {
 		fprintf(stderr, "earshot sentiment: %s\n", err);
 		free(lex);

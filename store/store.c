@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/when.h"
 #include "core/xalloc.h"
@@ -290,6 +291,27 @@ store_close(struct store *s)
 	}
 	free(s->path);
 	free(s);
+}
+
+enum es_err
+store_checkpoint(struct store *s, char *err, size_t errlen)
+{
+	char wal[4096];
+	struct stat st;
+	int busy = 0, logged = 0, moved = 0, rc;
+
+	snprintf(wal, sizeof(wal), "%s-wal", s->path);
+	if (stat(wal, &st) != 0 || st.st_size <= STORE_WAL_MAX)
+		return ES_OK;
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &logged, &moved);
+	busy = (rc & 0xff) == SQLITE_BUSY;
+	if (rc != SQLITE_OK && !busy)
+		return store_fail(s, rc, err, errlen, "checkpoint");
+	if (busy)
+		return es_error(ES_EBUSY, err, errlen,
+				"checkpoint: a reader holds the write-ahead log (%lld bytes)",
+				(long long)st.st_size);
+	return ES_OK;
 }
 
 const char *

@@ -37,6 +37,13 @@ enum es_err store_open(const char *path, enum store_mode mode, struct store **ou
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
 
+/* Keeps the write-ahead log small: when the -wal file has grown past
+ * STORE_WAL_MAX bytes (a reader held it open, say), checkpoints it with
+ * TRUNCATE.  Cheap when there is nothing to do; the daemon calls it after
+ * ingests.  ES_EBUSY when a reader still holds old pages: try again later. */
+#define STORE_WAL_MAX (16 * 1024 * 1024)
+enum es_err store_checkpoint(struct store *s, char *err, size_t errlen);
+
 /* A write transaction (BEGIN IMMEDIATE, so it never fails later with a
  * busy snapshot).  store_rollback() is a no-op outside a transaction. */
 enum es_err store_begin(struct store *s, char *err, size_t errlen);
@@ -120,5 +127,29 @@ enum es_err store_ingest(struct store *s, const struct store_fetch *f, struct st
 
 /* "negative", "neutral", "positive" for -1, 0, 1. */
 const char *store_label_name(int label);
+
+
+/* ---- rescoring ---- */
+
+/* What the rescorer needs of a stored mention, and what it gives back. */
+struct store_rescore_item {
+	int64_t id;
+	char *title, *text;   /* owned by the batch */
+	double rating;        /* NAN when none */
+	double sentiment;     /* out */
+	int label;            /* out: -1, 0, 1 */
+};
+
+/* Loads up to max mentions with id > *after whose scorer is older than
+ * version (every mention when all), in id order, into items (the caller's
+ * array of max); sets *n and moves *after to the last id.  *n == 0 means
+ * there are no more.  Free the strings with store_rescore_reset(). */
+enum es_err store_rescore_load(struct store *s, int version, bool all, int64_t *after,
+			       struct store_rescore_item *items, size_t max, size_t *n, char *err,
+			       size_t errlen);
+/* Writes the scores of n items, stamped with version, in one transaction. */
+enum es_err store_rescore_save(struct store *s, int version, const struct store_rescore_item *items,
+			       size_t n, char *err, size_t errlen);
+void store_rescore_reset(struct store_rescore_item *items, size_t n);
 
 #endif
