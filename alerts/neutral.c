@@ -129,7 +129,8 @@ bool
 neutral_url(struct buf *out, enum neutral_style style, const char *url)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	static const char unsafe[] = " \"'<>|()[]\\{}^`";
+	/* '@' too: no mention syntax, and no "https://bank@evil" userinfo trick. */
+	static const char unsafe[] = " \"'<>|()[]\\{}^`@";
 
 	if (!url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
 		return false;

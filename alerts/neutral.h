@@ -49,8 +49,9 @@ size_t neutral_append(struct buf *out, enum neutral_style style, const char *s, 
 size_t neutral_len(enum neutral_style style, const char *s);
 /* Appends url as a link target for style: only http:// and https:// URLs,
  * with every byte that could end the link or break out of it (spaces,
- * quotes, < > | ( ) [ ] \ and non-ASCII) percent-encoded, and & as &amp;
- * for SLACK.  Returns false and appends nothing for any other URL. */
+ * quotes, < > | ( ) [ ] \ and non-ASCII) percent-encoded, '@' too (no
+ * mention syntax, no "https://bank.example@evil.example" userinfo trick),
+ * and & as &amp; for SLACK.  Returns false and appends nothing for any other URL. */
 bool neutral_url(struct buf *out, enum neutral_style style, const char *url);
 
 #endif

@@ -7,6 +7,7 @@
 #include "alerts/webhook.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
@@ -475,7 +476,8 @@ mattermost_build(const struct service *sv, const struct alert_msg *const *a, siz
 /* ---- Google Chat ---- */
 
 /* The thread key: the rule's, so repeated alerts of one rule share a
- * thread; a digest of several rules gets its own. */
+ * thread; a digest of several rules gets its own.  Only [A-Za-z0-9_-]
+ * are kept (others become '-'): a key is an identifier, never shown. */
 static void
 gchat_thread(cJSON *root, const struct alert_msg *const *a, size_t n)
 {
@@ -487,7 +489,8 @@ gchat_thread(cJSON *root, const struct alert_msg *const *a, size_t n)
 			rule = "digest";
 	buf_init(&key, 0);
 	buf_puts(&key, "earshot-");
-	neutral_append(&key, NEUTRAL_RAW, rule, 100);
+	for (const char *p = rule; *p && key.len < 100; p++)
+		buf_putc(&key, isalnum((unsigned char)*p) || *p == '_' || *p == '-' ? *p : '-');
 	add_str(cJSON_AddObjectToObject(root, "thread"), "threadKey", &key);
 	buf_free(&key);
 }
