@@ -1,9 +1,11 @@
-/* alerter.c - detection on the caller's thread, delivery on the sender's;
- * see alerter.h. */
+/* alerter.c - detection and delivery, in the caller or in threads of their
+ * own; see alerter.h. */
 #include "alerts/alerter.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alerts/health.h"
 #include "alerts/rules.h"
@@ -11,14 +13,25 @@
 #include "core/when.h"
 #include "core/xalloc.h"
 
+#define ALERTER_MAX_NOTED 1024 /* brands noted before a pass; more means "all" */
+
 struct alerter {
-	struct store *s;
+	struct store *s;         /* where detection runs */
+	struct store *own;       /* the detector thread's connection */
 	const struct conf *c;
 	struct outbox *ob;
 	struct alerter_opts o;
 	int64_t next_check_ms;   /* monotonic */
 	bool *logged;            /* per rule: its error was logged */
-	size_t nlogged;
+	/* The detector thread. */
+	pthread_t thread;
+	bool running, stop;
+	pthread_mutex_t mu;      /* the fields below and stop */
+	pthread_cond_t cv;
+	char **noted;            /* brands stored since the last pass */
+	size_t nnoted;
+	bool all;                /* every rule is due */
+	pthread_mutex_t pass;    /* held by a pass; alerter_set_conf waits on it */
 };
 
 void
@@ -33,63 +46,7 @@ static void
 reset_logged(struct alerter *a)
 {
 	free(a->logged);
-	a->nlogged = a->c ? a->c->nalerts : 0;
-	a->logged = xcalloc(a->nlogged + 1, sizeof(*a->logged));
-}
-
-enum es_err
-alerter_new(struct store *s, const char *db_path, const struct conf *c,
-	    const struct alerter_opts *o, struct alerter **out, char *err, size_t errlen)
-{
-	struct alerter *a = xcalloc(1, sizeof(*a));
-	enum es_err rc;
-
-	*out = NULL;
-	if (o)
-		a->o = *o;
-	else
-		alerter_opts_default(&a->o);
-	if (a->o.tick_ms <= 0)
-		a->o.tick_ms = ALERTER_TICK_MS;
-	a->s = s;
-	a->c = c;
-	reset_logged(a);
-	rc = outbox_new(db_path, c, &a->o.outbox, &a->ob, err, errlen);
-	if (rc == ES_OK && a->o.thread)
-		rc = outbox_start(a->ob, err, errlen);
-	if (rc) {
-		alerter_free(a);
-		return rc;
-	}
-	/* The first tick checks at once: a restart catches up. */
-	a->next_check_ms = when_mono_ms();
-	*out = a;
-	return ES_OK;
-}
-
-void
-alerter_free(struct alerter *a)
-{
-	if (!a)
-		return;
-	outbox_free(a->ob);
-	free(a->logged);
-	free(a);
-}
-
-void
-alerter_set_conf(struct alerter *a, const struct conf *c)
-{
-	a->c = c;
-	reset_logged(a);
-	outbox_set_conf(a->ob, c);
-	outbox_wake(a->ob);
-}
-
-struct outbox *
-alerter_outbox(struct alerter *a)
-{
-	return a->ob;
+	a->logged = xcalloc((a->c ? a->c->nalerts : 0) + 1, sizeof(*a->logged));
 }
 
 /* Runs rule i; failures are logged once per rule and configuration. */
@@ -112,38 +69,229 @@ run_rule(struct alerter *a, size_t i, int64_t now)
 	return id != 0;
 }
 
+/* The rules watching brands (all of them when all), then with all the
+ * source-health checks.  Wakes the sender when something was queued. */
 static size_t
-queued(struct alerter *a, size_t n)
-{
-	if (n)
-		outbox_wake(a->ob);
-	return n;
-}
-
-size_t
-alerter_after_ingest(struct alerter *a, const char *const *brands, size_t n)
-{
-	int64_t now = when_now();
-	size_t fired = 0;
-
-	for (size_t i = 0; a->c && i < a->c->nalerts; i++)
-		if (rules_watches(&a->c->alerts[i], brands, n))
-			fired += run_rule(a, i, now);
-	return queued(a, fired);
-}
-
-size_t
-alerter_check_all(struct alerter *a)
+pass(struct alerter *a, const char *const *brands, size_t n, bool all)
 {
 	int64_t now = when_now();
 	size_t fired = 0, health = 0;
 	char err[ES_ERRLEN];
 
 	for (size_t i = 0; a->c && i < a->c->nalerts; i++)
-		fired += run_rule(a, i, now);
-	if (a->c && health_check(a->s, a->c, now, &health, err, sizeof(err)) != ES_OK)
+		if (all || rules_watches(&a->c->alerts[i], brands, n))
+			fired += run_rule(a, i, now);
+	if (all && a->c && health_check(a->s, a->c, now, &health, err, sizeof(err)) != ES_OK)
 		log_error("source health check failed", "error=%s", logq(err));
-	return queued(a, fired + health);
+	if (fired + health)
+		outbox_wake(a->ob);
+	return fired + health;
+}
+
+/* ---- the detector thread ---- */
+
+static void
+free_noted(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+wait_for_work(struct alerter *a)
+{
+	int64_t wait = a->next_check_ms - when_mono_ms();
+	struct timespec ts;
+
+	if (a->nnoted || a->all || a->stop || wait <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += wait / 1000;
+	ts.tv_nsec += (wait % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&a->cv, &a->mu, &ts);
+}
+
+static void *
+detector_main(void *arg)
+{
+	struct alerter *a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	while (!a->stop) {
+		char **noted;
+		size_t n;
+		bool all;
+
+		wait_for_work(a);
+		if (a->stop)
+			break;
+		if (when_mono_ms() >= a->next_check_ms) {
+			a->all = true;
+			a->next_check_ms = when_mono_ms() + a->o.tick_ms;
+		}
+		noted = a->noted;
+		n = a->nnoted;
+		all = a->all;
+		a->noted = NULL;
+		a->nnoted = 0;
+		a->all = false;
+		pthread_mutex_unlock(&a->mu);
+		pthread_mutex_lock(&a->pass);
+		if (n || all)
+			pass(a, (const char *const *)noted, n, all);
+		pthread_mutex_unlock(&a->pass);
+		free_noted(noted, n);
+		pthread_mutex_lock(&a->mu);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+/* Adds brands to the noted set (no duplicates); too many means all. */
+static void
+note(struct alerter *a, const char *const *brands, size_t n)
+{
+	for (size_t i = 0; i < n && !a->all; i++) {
+		size_t k = 0;
+
+		while (k < a->nnoted && strcmp(a->noted[k], brands[i]) != 0)
+			k++;
+		if (k < a->nnoted)
+			continue;
+		if (a->nnoted >= ALERTER_MAX_NOTED) {
+			a->all = true;
+			break;
+		}
+		a->noted = xreallocarray(a->noted, a->nnoted + 1, sizeof(*a->noted));
+		a->noted[a->nnoted++] = xstrdup(brands[i]);
+	}
+}
+
+/* ---- life ---- */
+
+static enum es_err
+start_threads(struct alerter *a, const char *db_path, char *err, size_t errlen)
+{
+	enum es_err rc = store_open(db_path, STORE_RW, &a->own, err, errlen);
+
+	if (rc)
+		return rc;
+	a->s = a->own;
+	if ((rc = outbox_start(a->ob, err, errlen)))
+		return rc;
+	if (pthread_create(&a->thread, NULL, detector_main, a) != 0)
+		return es_error(ES_EIO, err, errlen, "cannot start the detector thread");
+	a->running = true;
+	return ES_OK;
+}
+
+enum es_err
+alerter_new(struct store *s, const char *db_path, const struct conf *c,
+	    const struct alerter_opts *o, struct alerter **out, char *err, size_t errlen)
+{
+	struct alerter *a = xcalloc(1, sizeof(*a));
+	pthread_condattr_t ca;
+	enum es_err rc;
+
+	*out = NULL;
+	if (o)
+		a->o = *o;
+	else
+		alerter_opts_default(&a->o);
+	if (a->o.tick_ms <= 0)
+		a->o.tick_ms = ALERTER_TICK_MS;
+	a->s = s;
+	a->c = c;
+	reset_logged(a);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_mutex_init(&a->pass, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	/* The first tick checks at once: a restart catches up. */
+	a->next_check_ms = when_mono_ms();
+	rc = outbox_new(db_path, c, &a->o.outbox, &a->ob, err, errlen);
+	if (rc == ES_OK && a->o.thread)
+		rc = start_threads(a, db_path, err, errlen);
+	if (rc) {
+		alerter_free(a);
+		return rc;
+	}
+	*out = a;
+	return ES_OK;
+}
+
+void
+alerter_free(struct alerter *a)
+{
+	if (!a)
+		return;
+	if (a->running) {
+		pthread_mutex_lock(&a->mu);
+		a->stop = true;
+		pthread_cond_signal(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->thread, NULL);
+	}
+	outbox_free(a->ob);
+	store_close(a->own);
+	free_noted(a->noted, a->nnoted);
+	free(a->logged);
+	pthread_mutex_destroy(&a->mu);
+	pthread_mutex_destroy(&a->pass);
+	pthread_cond_destroy(&a->cv);
+	free(a);
+}
+
+void
+alerter_set_conf(struct alerter *a, const struct conf *c)
+{
+	pthread_mutex_lock(&a->pass);
+	a->c = c;
+	reset_logged(a);
+	pthread_mutex_unlock(&a->pass);
+	outbox_set_conf(a->ob, c);
+	outbox_wake(a->ob);
+	if (a->running)
+		alerter_check_all(a);
+}
+
+struct outbox *
+alerter_outbox(struct alerter *a)
+{
+	return a->ob;
+}
+
+/* ---- calls ---- */
+
+size_t
+alerter_after_ingest(struct alerter *a, const char *const *brands, size_t n)
+{
+	if (!a->running)
+		return pass(a, brands, n, false);
+	pthread_mutex_lock(&a->mu);
+	note(a, brands, n);
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	return 0;
+}
+
+size_t
+alerter_check_all(struct alerter *a)
+{
+	if (!a->running)
+		return pass(a, NULL, 0, true);
+	pthread_mutex_lock(&a->mu);
+	a->all = true;
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	return 0;
 }
 
 int64_t
@@ -151,8 +299,10 @@ alerter_tick(struct alerter *a)
 {
 	int64_t mono = when_mono_ms();
 
+	if (a->running)
+		return a->o.tick_ms;
 	if (mono >= a->next_check_ms) {
-		alerter_check_all(a);
+		pass(a, NULL, 0, true);
 		a->next_check_ms = mono + a->o.tick_ms;
 	}
 	return a->next_check_ms - when_mono_ms() > 0 ? a->next_check_ms - when_mono_ms() : 0;
@@ -161,5 +311,9 @@ alerter_tick(struct alerter *a)
 size_t
 alerter_flush(struct alerter *a, int64_t timeout_ms)
 {
+	if (a->running) {
+		outbox_wake(a->ob);
+		return 0;
+	}
 	return outbox_flush(a->ob, timeout_ms);
 }

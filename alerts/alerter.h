@@ -2,24 +2,31 @@
  *
  * Process model.  The daemon has one thread that schedules, fetches (one
  * libcurl multi loop), parses and stores; it owns the writing store
- * connection.  On that thread it calls alerter_after_ingest() after each
- * ingest with the brands the new mentions matched, and alerter_tick()
- * whenever the delay that the previous call returned has passed.  Those
- * run the rules (alerts/rules.h) and the source-health checks
- * (alerts/health.h) on the caller's connection: a few indexed queries per
- * rule, milliseconds, and the alert with its deliveries is committed in one
- * transaction.  They never send: with opts.thread the alerter runs the
- * sender (alerts/outbox.h) in a thread of its own, with its own SQLite
- * connection and libcurl handle, and wakes it whenever an alert is queued,
- * so a slow or dead webhook cannot delay a fetch.  SIGTERM: alerter_free()
- * stops the sender (an in-flight POST has two seconds to end, else it is
- * abandoned: its rows stay pending and go out, with the same idempotency
- * key, after a restart).
+ * connection.  After each ingest it calls alerter_after_ingest() with the
+ * brands the new mentions matched, which only notes them and returns: with
+ * opts.thread the alerter runs two threads of its own, each with its own
+ * SQLite connection, so neither detection nor delivery can delay a fetch:
  *
- * `earshot once` makes an alerter without the thread, runs
- * alerter_check_all() after its pass, then alerter_flush() to deliver
- * what is pending within a bounded time before it exits; whatever is left
- * stays in the outbox for the next run. */
+ *   detector  runs the rules that watch the noted brands (coalescing a
+ *             burst of ingests into one pass), and every rule and the
+ *             source-health checks every tick_ms.  A rule counts a few
+ *             thousand buckets with indexed queries (tens of ms on 100k
+ *             mentions a week, bench/alerts/run) and writes an alert with
+ *             its deliveries in one transaction (BEGIN IMMEDIATE, waiting on
+ *             the daemon's writes through busy_timeout).
+ *   sender    delivers the outbox (alerts/outbox.h), woken when the
+ *             detector queues an alert, with its own libcurl handle.
+ *
+ * SIGHUP: alerter_set_conf() waits for a running pass to end, so the old
+ * conf may be freed when it returns.  SIGTERM: alerter_free() stops both (an
+ * in-flight POST has two seconds to end, else it is abandoned: its rows stay
+ * pending and go out, with the same idempotency key, after a restart).
+ *
+ * Without the thread (`earshot once`, `earshot alerts --send`, tests)
+ * everything runs in the caller, on the connection it passes:
+ * alerter_after_ingest() and alerter_check_all() run the rules at once and
+ * return the alerts they queued, and alerter_flush() delivers what is
+ * pending within a bounded time; whatever is left stays in the outbox. */
 #ifndef ES_ALERTER_H
 #define ES_ALERTER_H
 
@@ -35,7 +42,7 @@
 #define ALERTER_TICK_MS 60000
 
 struct alerter_opts {
-	bool thread;                 /* run the sender in its own thread */
+	bool thread;                 /* detector and sender in threads of their own */
 	int64_t tick_ms;             /* every rule and source is checked this often */
 	struct outbox_opts outbox;
 };
@@ -44,30 +51,33 @@ struct alerter;
 
 /* thread false, tick ALERTER_TICK_MS, the outbox's defaults. */
 void alerter_opts_default(struct alerter_opts *o);
-/* An alerter that detects on s (the caller's connection; s must outlive
- * it) with the rules of c (c must live until alerter_set_conf or
- * alerter_free), and delivers through its own connection to db_path.
- * o may be NULL (defaults). */
+/* An alerter for the rules of c (c must live until alerter_set_conf or
+ * alerter_free) over the database at db_path.  Without opts.thread it
+ * detects on s, the caller's connection, which must outlive it; with it, s
+ * may be NULL.  o may be NULL (defaults). */
 enum es_err alerter_new(struct store *s, const char *db_path, const struct conf *c,
 			const struct alerter_opts *o, struct alerter **out, char *err,
 			size_t errlen);
-/* Stops the sender, frees; NULL is a no-op. */
+/* Stops the threads, frees; NULL is a no-op. */
 void alerter_free(struct alerter *a);
-/* Switches to the configuration c (SIGHUP). */
+/* Switches to the configuration c (SIGHUP); returns once no pass uses the
+ * old one. */
 void alerter_set_conf(struct alerter *a, const struct conf *c);
 
-/* Runs the rules that watch any of brands[0..n) as of now.  Returns the
- * alerts queued (and wakes the sender when there are some). */
+/* Notes that mentions of brands[0..n) were stored.  With the thread: wakes
+ * the detector and returns 0.  Without: runs the rules that watch any of
+ * them now and returns the alerts queued. */
 size_t alerter_after_ingest(struct alerter *a, const char *const *brands, size_t n);
-/* Runs every rule and the source-health checks when tick_ms has passed
- * since they last ran.  Returns the milliseconds until it wants to be
- * called again. */
+/* Without the thread: runs every rule and the source-health checks when
+ * tick_ms has passed since they last ran.  Returns the milliseconds until
+ * it wants to be called again (with the thread: tick_ms, a no-op). */
 int64_t alerter_tick(struct alerter *a);
-/* Runs every rule and the source-health checks now; returns the alerts
- * queued. */
+/* Without the thread: runs every rule and the source-health checks now and
+ * returns the alerts queued.  With it: asks the detector to, returns 0. */
 size_t alerter_check_all(struct alerter *a);
 /* Without the thread: delivers what is pending, waiting for retries and
- * pacing, for at most timeout_ms.  Returns the deliveries still pending. */
+ * pacing, for at most timeout_ms.  Returns the deliveries still pending.
+ * With it: wakes the sender and returns 0. */
 size_t alerter_flush(struct alerter *a, int64_t timeout_ms);
 /* The sender, for its statistics. */
 struct outbox *alerter_outbox(struct alerter *a);

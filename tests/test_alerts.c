@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alerts/alerter.h"
 #include "alerts/evidence.h"
@@ -551,6 +552,8 @@ test_source_silent(void)
 
 /* ---- the alerter ---- */
 
+/* The daemon's way: detector and sender in threads; after_ingest only
+ * notes the brands. */
 static void
 test_alerter_delivers_in_thread(void)
 {
@@ -560,7 +563,7 @@ test_alerter_delivers_in_thread(void)
 	struct alerter *a;
 	struct conf *c;
 	struct buf t;
-	const char *brands[] = { "acme" }, *other[] = { "other" };
+	const char *brands[] = { "acme" };
 	int64_t news, now = when_now();
 	char err[ES_ERRLEN];
 	cJSON *log;
@@ -574,22 +577,66 @@ test_alerter_delivers_in_thread(void)
 	c = conf_of(buf_str(&t));
 	news = source(s, "news");
 	history(s, news, "acme", -1, now - 8 * 86400, 8, "slow");
-	spike(s, news, "acme", now, 20, "refund");
 	alerter_opts_default(&o);
 	o.thread = true;
-	T_EQ_INT(alerter_new(s, store_path(s), c, &o, &a, err, sizeof(err)), ES_OK);
-	T_EQ_INT(alerter_after_ingest(a, other, 1), 0);
-	T_EQ_INT(alerter_after_ingest(a, brands, 1), 1);
-	T_EQ_INT(httpd_wait_count(&h, "/slack", 1, 10000), 1);
+	T_EQ_INT(alerter_new(NULL, store_path(s), c, &o, &a, err, sizeof(err)), ES_OK);
+	/* The daemon stores a spike and says so. */
+	spike(s, news, "acme", now, 20, "refund");
 	T_EQ_INT(alerter_after_ingest(a, brands, 1), 0);
-	T_ASSERT(alerter_tick(a) <= ALERTER_TICK_MS);
+	T_EQ_INT(httpd_wait_count(&h, "/slack", 1, 10000), 1);
+	/* More ingests of the same spike: no second message. */
+	T_EQ_INT(alerter_after_ingest(a, brands, 1), 0);
+	alerter_check_all(a);
+	usleep(1500 * 1000);
+	T_EQ_INT(alerter_tick(a), ALERTER_TICK_MS);
+	alerter_set_conf(a, c);
 	alerter_free(a);
 	T_EQ_INT(httpd_count(&h, "/slack"), 1);
+	T_EQ_INT(sql_int(s, "SELECT count(*) FROM alerts"), 1);
 	T_EQ_INT(sql_int(s, "SELECT count(*) FROM deliveries WHERE state = 'delivered'"), 1);
 	log = httpd_log(&h);
 	T_CONTAINS(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(log, 0), "body")),
 		   "Negative spike: acme");
 	cJSON_Delete(log);
+	httpd_stop(&h);
+	buf_free(&t);
+	conf_free(c);
+	store_close(s);
+}
+
+/* earshot once's way: everything in the caller. */
+static void
+test_alerter_in_caller(void)
+{
+	struct httpd h;
+	struct store *s = open_db();
+	struct alerter *a;
+	struct conf *c;
+	struct buf t;
+	const char *brands[] = { "acme" }, *other[] = { "other" };
+	int64_t news, now = when_now();
+	char err[ES_ERRLEN];
+
+	T_EQ_INT(httpd_start(&h, NULL), 0);
+	T_EQ_INT(httpd_routes(&h, "route /mm\nstatus 200\nbody ok\n"), 0);
+	buf_init(&t, 0);
+	buf_printf(&t, "[brand acme]\nquery = acme\n[webhook mm]\ntype = mattermost\nurl = %s\n"
+		       "[alert acme-neg]\nbrand = acme\nnotify = mm\n",
+		   httpd_url(&h, "hooks.localhost", "/mm"));
+	c = conf_of(buf_str(&t));
+	news = source(s, "news");
+	history(s, news, "acme", -1, now - 8 * 86400, 8, "slow");
+	T_EQ_INT(alerter_new(s, store_path(s), c, NULL, &a, err, sizeof(err)), ES_OK);
+	T_EQ_INT(alerter_check_all(a), 0);
+	spike(s, news, "acme", now, 20, "refund");
+	T_EQ_INT(alerter_after_ingest(a, other, 1), 0);
+	T_EQ_INT(alerter_after_ingest(a, brands, 1), 1);
+	T_EQ_INT(alerter_after_ingest(a, brands, 1), 0);
+	T_EQ_INT(httpd_count(&h, "/mm"), 0); /* nothing is sent before the flush */
+	T_EQ_INT(alerter_flush(a, 5000), 0);
+	T_EQ_INT(httpd_count(&h, "/mm"), 1);
+	T_ASSERT(alerter_tick(a) <= ALERTER_TICK_MS);
+	alerter_free(a);
 	httpd_stop(&h);
 	buf_free(&t);
 	conf_free(c);
@@ -611,5 +658,6 @@ main(void)
 	T_RUN(test_source_failing_and_recovered);
 	T_RUN(test_source_silent);
 	T_RUN(test_alerter_delivers_in_thread);
+	T_RUN(test_alerter_in_caller);
 	return t_report();
 }
