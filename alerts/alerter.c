@@ -283,6 +283,25 @@ alerter_after_ingest(struct alerter *a, const char *const *brands, size_t n)
 }
 
 size_t
+alerter_after_source(struct alerter *a, const char *source, size_t inserted)
+{
+	const struct conf_source *src;
+	const char **all;
+	size_t n;
+
+	if (!inserted || !a->c || !(src = conf_source_find(a->c, source)))
+		return 0;
+	if (src->brands)
+		return alerter_after_ingest(a, (const char *const *)src->brands, src->nbrands);
+	all = xcalloc(a->c->nbrands + 1, sizeof(*all));
+	for (size_t i = 0; i < a->c->nbrands; i++)
+		all[i] = a->c->brands[i].name;
+	n = alerter_after_ingest(a, all, a->c->nbrands);
+	free(all);
+	return n;
+}
+
+size_t
 alerter_check_all(struct alerter *a)
 {
 	if (!a->running)

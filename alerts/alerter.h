@@ -68,6 +68,11 @@ void alerter_set_conf(struct alerter *a, const struct conf *c);
  * the detector and returns 0.  Without: runs the rules that watch any of
  * them now and returns the alerts queued. */
 size_t alerter_after_ingest(struct alerter *a, const char *const *brands, size_t n);
+/* alerter_after_ingest for the brands that source (a [source] name) feeds
+ * (its brands, or every brand), when inserted > 0; for the crawler's
+ * "ingested" hook.  Returns what alerter_after_ingest returned, 0 for an
+ * unknown source or nothing new. */
+size_t alerter_after_source(struct alerter *a, const char *source, size_t inserted);
 /* Without the thread: runs every rule and the source-health checks when
  * tick_ms has passed since they last ran.  Returns the milliseconds until
  * it wants to be called again (with the thread: tick_ms, a no-op). */

@@ -620,7 +620,10 @@ test_alerter_in_caller(void)
 	T_EQ_INT(httpd_start(&h, NULL), 0);
 	T_EQ_INT(httpd_routes(&h, "route /mm\nstatus 200\nbody ok\n"), 0);
 	buf_init(&t, 0);
-	buf_printf(&t, "[brand acme]\nquery = acme\n[webhook mm]\ntype = mattermost\nurl = %s\n"
+	buf_printf(&t, "[brand acme]\nquery = acme\n[brand other]\nquery = other\n"
+		       "[source news]\nurl = http://news.example/\n"
+		       "[source elsewhere]\nurl = http://else.example/\nbrands = other\n"
+		       "[webhook mm]\ntype = mattermost\nurl = %s\n"
 		       "[alert acme-neg]\nbrand = acme\nnotify = mm\n",
 		   httpd_url(&h, "hooks.localhost", "/mm"));
 	c = conf_of(buf_str(&t));
@@ -630,7 +633,10 @@ test_alerter_in_caller(void)
 	T_EQ_INT(alerter_check_all(a), 0);
 	spike(s, news, "acme", now, 20, "refund");
 	T_EQ_INT(alerter_after_ingest(a, other, 1), 0);
-	T_EQ_INT(alerter_after_ingest(a, brands, 1), 1);
+	T_EQ_INT(alerter_after_source(a, "elsewhere", 20), 0); /* feeds "other" only */
+	T_EQ_INT(alerter_after_source(a, "news", 0), 0);       /* nothing new */
+	T_EQ_INT(alerter_after_source(a, "nope", 20), 0);
+	T_EQ_INT(alerter_after_source(a, "news", 20), 1);      /* every brand: acme fires */
 	T_EQ_INT(alerter_after_ingest(a, brands, 1), 0);
 	T_EQ_INT(httpd_count(&h, "/mm"), 0); /* nothing is sent before the flush */
 	T_EQ_INT(alerter_flush(a, 5000), 0);
