@@ -14,6 +14,10 @@
 #include "core/xalloc.h"
 
 #define ALERTER_MAX_NOTED 1024 /* brands noted before a pass; more means "all" */
+/* Least time between two passes of the detector thread: ingests that come
+ * faster are gathered into one pass, so a busy crawl costs at most one
+ * pass per gap (about 0.1 s of CPU per rule on 100k mentions a week). */
+#define ALERTER_MIN_GAP_MS 2000
 
 struct alerter {
 	struct store *s;         /* where detection runs */
@@ -22,6 +26,7 @@ struct alerter {
 	struct outbox *ob;
 	struct alerter_opts o;
 	int64_t next_check_ms;   /* monotonic */
+	int64_t last_pass_ms;    /* monotonic; the detector thread's last pass */
 	bool *logged;            /* per rule: its error was logged */
 	/* The detector thread. */
 	pthread_t thread;
@@ -99,12 +104,12 @@ free_noted(char **v, size_t n)
 }
 
 static void
-wait_for_work(struct alerter *a)
+wait_until(struct alerter *a, int64_t at)
 {
-	int64_t wait = a->next_check_ms - when_mono_ms();
+	int64_t wait = at - when_mono_ms();
 	struct timespec ts;
 
-	if (a->nnoted || a->all || a->stop || wait <= 0)
+	if (wait <= 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += wait / 1000;
@@ -114,6 +119,21 @@ wait_for_work(struct alerter *a)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_cond_timedwait(&a->cv, &a->mu, &ts);
+}
+
+/* Sleeps until there is work (noted brands, a full check asked for, the
+ * tick) and the gap since the last pass has passed, or a stop. */
+static void
+wait_for_work(struct alerter *a)
+{
+	while (!a->stop) {
+		int64_t gap_end = a->last_pass_ms + ALERTER_MIN_GAP_MS;
+		bool work = a->nnoted || a->all || when_mono_ms() >= a->next_check_ms;
+
+		if (work && when_mono_ms() >= gap_end)
+			return;
+		wait_until(a, work ? gap_end : a->next_check_ms);
+	}
 }
 
 static void *
@@ -145,6 +165,7 @@ detector_main(void *arg)
 		if (n || all)
 			pass(a, (const char *const *)noted, n, all);
 		pthread_mutex_unlock(&a->pass);
+		a->last_pass_ms = when_mono_ms();
 		free_noted(noted, n);
 		pthread_mutex_lock(&a->mu);
 	}
@@ -216,6 +237,7 @@ alerter_new(struct store *s, const char *db_path, const struct conf *c,
 	pthread_condattr_destroy(&ca);
 	/* The first tick checks at once: a restart catches up. */
 	a->next_check_ms = when_mono_ms();
+	a->last_pass_ms = when_mono_ms() - ALERTER_MIN_GAP_MS;
 	rc = outbox_new(db_path, c, &a->o.outbox, &a->ob, err, errlen);
 	if (rc == ES_OK && a->o.thread)
 		rc = start_threads(a, db_path, err, errlen);

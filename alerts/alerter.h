@@ -7,13 +7,14 @@
  * opts.thread the alerter runs two threads of its own, each with its own
  * SQLite connection, so neither detection nor delivery can delay a fetch:
  *
- *   detector  runs the rules that watch the noted brands (coalescing a
- *             burst of ingests into one pass), and every rule and the
- *             source-health checks every tick_ms.  A rule counts a few
- *             thousand buckets with indexed queries (tens of ms on 100k
- *             mentions a week, bench/alerts/run) and writes an alert with
- *             its deliveries in one transaction (BEGIN IMMEDIATE, waiting on
- *             the daemon's writes through busy_timeout).
+ *   detector  runs the rules that watch the noted brands, gathering the
+ *             ingests of a busy crawl into one pass at most every 2 s, and
+ *             every rule and the source-health checks every tick_ms.  A
+ *             rule counts a few thousand buckets with indexed queries
+ *             (about 12 ms of CPU on 10k mentions a week, 110 ms on 100k:
+ *             bench/alerts/run) and writes an alert with its deliveries in
+ *             one transaction (BEGIN IMMEDIATE, waiting on the daemon's
+ *             writes through busy_timeout).
  *   sender    delivers the outbox (alerts/outbox.h), woken when the
  *             detector queues an alert, with its own libcurl handle.
  *

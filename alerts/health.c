@@ -1,6 +1,7 @@
 /* health.c - source-health alerts: failing, silent, recovered; see health.h. */
 #include "alerts/health.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,7 +153,7 @@ row_of(struct store_alert *row, const struct store_source *src, const struct fin
 	row->kind = xstrdup(msg_kind_name(m.kind));
 	row->source = xstrdup(src->name);
 	row->fired_at = now;
-	row->baseline = row->score = row->share = row->baseline_share = 0.0 / 0.0;
+	row->baseline = row->score = row->share = row->baseline_share = NAN;
 	row->summary = buf_take(&d, NULL);
 	row->details = buf_take(&j, NULL);
 	row->key = xstrdup(key);

@@ -4,6 +4,7 @@
  * kill -9 between the 2xx and its record (resent with the same key), and
  * the webhook URL in no log line and no table. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -142,7 +143,7 @@ queue(const char *db, const char *key, const char *const *hooks, size_t n)
 	a.count = 12;
 	a.baseline = 1.5;
 	a.score = 5.5;
-	a.share = a.baseline_share = 0.0 / 0.0;
+	a.share = a.baseline_share = NAN;
 	a.summary = xstrdup(m.summary);
 	a.details = buf_take(&j, NULL);
 	a.key = xstrdup(key);
