@@ -36,14 +36,27 @@ const struct cmd cmd_table[] = {
 	  "Runs one SQL statement on the database opened read-only; writes, ATTACH, PRAGMA\n"
 	  "changes and extension loading are refused.  Prints an aligned table, or CSV\n"
 	  "(RFC 4180, with a header row) with --csv, or one JSON object per row with --json." },
-	{ "search", cmd_search, "[--brand B] [--since D] [--limit N] [--json] QUERY",
+	{ "search", cmd_search, "[--brand B] [--since D] [--limit N] [--newest] [--json] QUERY",
 	  "full-text search over stored mentions",
-	  "Searches titles and texts (SQLite FTS5 syntax: words, \"phrases\", prefix*,\n"
-	  "AND/OR/NOT) and prints the matches with highlighted snippets, best first." },
+	  "Searches titles and texts with SQLite FTS5 and prints each match with its title and\n"
+	  "a snippet of its text, matched words marked (bold on a terminal, **word** when\n"
+	  "piped or with --json), best match first (bm25; a title counts twice), or newest\n"
+	  "first with --newest.  --since takes a duration back from now (7d) or a date\n"
+	  "(2026-11-01); --limit defaults to 20.\n\n"
+	  "QUERY is FTS5 syntax: words (all must match), \"a phrase\", prefix*, AND, OR, NOT\n"
+	  "(upper case), NEAR(a b, 10), (groups), and title:word or text:word for one field.\n"
+	  "Case and accents do not matter.  A word with other punctuation (acme.com, t-mobile,\n"
+	  "@acme) is searched as the phrase of its parts.  Write NOT word, not -word (and put\n"
+	  "-- before a query that starts with -).  A query that cannot be understood is\n"
+	  "reported with what to write instead, and earshot exits 2." },
 	{ "stats", cmd_stats, "[--days N] [--brand B] [--json]",
 	  "per-brand volume and sentiment; source health",
-	  "Shows, per brand, daily volume with a sparkline, the negative share and its\n"
-	  "change against the previous period and the top sources; then source health." },
+	  "Shows, per brand, the daily volume of the last N days (default 14, today so far\n"
+	  "included; UTC days) as a sparkline with the total and its change against the N days\n"
+	  "before, the negative share and its change in percentage points, the average\n"
+	  "sentiment and the top sources; then every source's health: ok, failing (since when,\n"
+	  "how many failed fetches, the last error) or never fetched, and its mentions in the\n"
+	  "last 7 days.  --json prints the same as one JSON object." },
 	{ "alerts", cmd_alerts, "[--limit N] [--test WEBHOOK | --reset WEBHOOK | --send [--timeout D]]",
 	  "list alerts and deliveries; send a test message",
 	  "Lists the recent alerts with the state of each delivery, the rules (those still\n"
@@ -67,19 +80,33 @@ const struct cmd cmd_table[] = {
 	  "and, with share = yes, the share.  Nothing is written." },
 	{ "export", cmd_export, "[--since D] [--brand B] --format csv|jsonl [-o FILE]",
 	  "stream mentions as CSV or JSON lines",
-	  "Writes every stored mention (with its brands and sentiment) as CSV or JSON lines." },
+	  "Writes every stored mention counted since D (a duration such as 30d, or a date),\n"
+	  "of brand B, oldest first, with the columns id, source, counted_at, published_at,\n"
+	  "first_seen_at, label, sentiment, rating, brands, author, lang, url, title, text and\n"
+	  "guid: CSV (RFC 4180, header row, brands comma-separated) or one JSON object per line\n"
+	  "(brands as an array).  Rows stream, so memory stays flat for any number of them.\n"
+	  "With -o the file is removed again when the export fails." },
 	{ "report", cmd_report, "--html FILE [--days N] [--brand B]",
 	  "write a self-contained HTML report with charts",
-	  "Writes one HTML file (inline SVG and CSS, nothing fetched from elsewhere) with\n"
-	  "per-brand volume and sentiment charts, alerts, top negative mentions and source\n"
-	  "health." },
+	  "Writes one HTML file (inline SVG and CSS; no scripts, fonts or images from\n"
+	  "elsewhere) to open in a browser, print or attach to an email.  For each brand over\n"
+	  "the last N days (default 30): a daily volume chart stacked by sentiment with the\n"
+	  "negative share as a line and the alerts marked, totals against the period before,\n"
+	  "the alerts with their delivery state and the most negative mentions with links;\n"
+	  "then the health of every source." },
 	{ "rescore", cmd_rescore, "[--all]",
 	  "re-run the sentiment scorer over stored mentions",
 	  "Rescores mentions scored by an older version of the scorer (every mention with\n"
 	  "--all)." },
-	{ "db", cmd_db, "vacuum|check",
+	{ "db", cmd_db, "vacuum [--full] | check | rebuild | prune [--older-than D]",
 	  "database maintenance",
-	  "vacuum reclaims free pages; check runs PRAGMA integrity_check." },
+	  "vacuum hands free pages back to the file system and truncates the WAL; --full also\n"
+	  "merges the full-text index and rewrites the file (needs free disk as large as the\n"
+	  "file and holds the writers off while it runs).  check runs PRAGMA integrity_check,\n"
+	  "the foreign key check and the FTS5 integrity check of the full-text index against\n"
+	  "the mentions, and exits 1 when it finds a problem.  rebuild rebuilds the full-text\n"
+	  "index.  prune deletes mentions older than the retention of feeds.conf (or D) now,\n"
+	  "in batches, as earshot run does in the background." },
 	{ "help", cmd_help, "[COMMAND]",
 	  "show help for earshot or one command",
 	  "Shows the commands, or the usage and help of one command." },

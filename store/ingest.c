@@ -19,7 +19,8 @@ static const char sql_source_get[] =
 static const char sql_mention_insert[] =
 	"INSERT INTO mentions (source_id, guid, url, title, text, author, lang, published_at,\n"
 	"  first_seen_at, counted_at, rating, sentiment, label, scorer)\n"
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)\n"
+	"SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14\n"
+	"WHERE NOT EXISTS (SELECT 1 FROM mention_tombstones WHERE source_id = ?1 AND guid = ?2)\n"
 	"ON CONFLICT (source_id, guid) DO NOTHING";
 
 static const char sql_brand_insert[] =

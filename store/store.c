@@ -260,7 +260,7 @@ store_open(const char *path, enum store_mode mode, struct store **out, char *err
 
 	s->path = xstrdup(path);
 	s->mode = mode;
-	src = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	src = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, store_vfs());
 	if (src != SQLITE_OK) {
 		rc = mode == STORE_RO && (src & 0xff) == SQLITE_CANTOPEN
 			     ? es_error(ES_ENOTFOUND, err, errlen,

@@ -38,6 +38,11 @@ int64_t store_column_time(sqlite3_stmt *st, int col);
 /* Copies a text column (NULL stays NULL). */
 char *store_column_dup(sqlite3_stmt *st, int col);
 
+/* The VFS name for sqlite3_open_v2: NULL (the default) normally, or one
+ * whose clock is when_now() while the clock is shifted (EARSHOT_NOW), so
+ * that date('now') in SQL agrees with earshot; clock.c. */
+const char *store_vfs(void);
+
 /* The migrations, in order; schema.c. */
 struct store_migration {
 	int version;
