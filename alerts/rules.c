@@ -106,9 +106,11 @@ series_load(struct store *st, const struct conf_alert *a, int64_t now, int64_t l
 	rs->s.bucket_ms = bucket;
 	rs->s.n = (size_t)((rs->end_ms - start) / bucket);
 	rs->counts = xcalloc(rs->s.n, sizeof(double));
-	rs->totals = a->share ? xcalloc(rs->s.n, sizeof(double)) : NULL;
+	/* Totals are always counted (the same query), for the share a message
+	 * shows; the detector tests the share only for share = yes. */
+	rs->totals = xcalloc(rs->s.n, sizeof(double));
 	rs->s.counts = rs->counts;
-	rs->s.totals = rs->totals;
+	rs->s.totals = a->share ? rs->totals : NULL;
 	rc = store_alert_counts(st, &rs->q, rs->counts, rs->totals, rs->s.n, err, errlen);
 	if (rc)
 		series_free(rs);
@@ -222,6 +224,38 @@ row_of(struct store_alert *row, const struct alert_msg *m)
 	row->health_mark = STORE_HEALTH_KEEP;
 }
 
+/* The share of the rule's sentiment among all the brand's mentions in
+ * buckets [from, to) of the series; NaN when there are none. */
+static double
+share_of(const struct rule_series *rs, int64_t from_ms, int64_t to_ms)
+{
+	double c = 0, t = 0;
+
+	for (size_t i = 0; i < rs->s.n; i++) {
+		int64_t at = rs->s.start_ms + (int64_t)i * rs->s.bucket_ms;
+
+		if (at >= from_ms && at < to_ms) {
+			c += rs->counts[i];
+			t += rs->totals[i];
+		}
+	}
+	return t > 0 ? c / t : NAN;
+}
+
+/* The share for the message when the detector did not test it (a rule
+ * without share = yes still shows it, unless it counts every sentiment). */
+static void
+fill_share(struct alert_msg *m, const struct conf_alert *a, const struct rule_series *rs,
+	   const struct spike_result *r)
+{
+	if (isfinite(m->share) || !rules_label(a))
+		return;
+	m->share = share_of(rs, r->start_ms, r->end_ms);
+	m->baseline_share = share_of(rs, r->start_ms - a->baseline, r->start_ms);
+	if (!isfinite(m->baseline_share))
+		m->share = NAN;
+}
+
 static enum es_err
 fire(struct store *s, const struct conf_alert *a, const struct rule_series *rs,
      const struct spike_result *r, int64_t now, int64_t *alert_id, char *err, size_t errlen)
@@ -233,6 +267,7 @@ fire(struct store *s, const struct conf_alert *a, const struct rule_series *rs,
 	enum es_err rc;
 
 	msg_of(&m, a, r, now);
+	fill_share(&m, a, rs, r);
 	q.from = base_from > q.from ? base_from : q.from;
 	q.to = r->end_ms / 1000;
 	if ((rc = evidence_collect(s, &q, r->start_ms / 1000, &m, err, errlen)) == ES_OK) {

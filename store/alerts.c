@@ -34,7 +34,8 @@ static const char sql_top_mentions[] =
 	"FROM mentions m JOIN sources s ON s.id = m.source_id\n"
 	"WHERE m.counted_at >= ?6 AND m.counted_at < ?7 AND (?2 IS NULL OR m.label = ?2)\n"
 	BRAND_FILTER
-	"ORDER BY m.sentiment ASC, m.counted_at DESC, m.id DESC LIMIT ?3";
+	"ORDER BY CASE WHEN ?2 = 'positive' THEN -m.sentiment ELSE m.sentiment END,\n"
+	"  m.counted_at DESC, m.id DESC LIMIT ?3";
 
 static const char sql_source_counts[] =
 	"SELECT s.name, sum(m.counted_at >= ?3), sum(m.counted_at < ?3)\n"

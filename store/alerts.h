@@ -57,7 +57,8 @@ struct store_top_mention {
 };
 
 /* The most negative mentions that q counts in [q->from, q->to), at most
- * limit, most negative first (then newest).  *out is an array the caller
+ * limit, most negative first (then newest); for q->label "positive", the
+ * most positive first.  *out is an array the caller
  * frees with store_top_mentions_free(). */
 enum es_err store_alert_top_mentions(struct store *s, const struct store_count_spec *q,
 				     size_t limit, struct store_top_mention **out, size_t *n,

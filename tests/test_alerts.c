@@ -269,6 +269,9 @@ test_spike_fires_once(void)
 	T_EQ_INT(m.words[2].count, 20);
 	T_ASSERT(m.words[2].usual < 0.5);
 	T_ASSERT(m.key && !strncmp(m.key, "es1-", 4) && strlen(m.key) == 36);
+	/* Every mention here is negative: the share shown is 100% against 100%. */
+	T_EQ_DBL(m.share, 1, 1e-9);
+	T_EQ_DBL(m.baseline_share, 1, 1e-9);
 	msg_reset(&m);
 	free(v);
 	/* After the cooldown, a second spike fires again. */
@@ -388,6 +391,42 @@ test_share_rule(void)
 	T_EQ_INT(r.state, SPIKE_QUIET);    /* ... so nothing fires */
 	T_EQ_INT(id, 0);
 	T_ASSERT(isfinite(r.share) && isfinite(r.base_share));
+	conf_free(c);
+	store_close(s);
+}
+
+/* A rule over every brand and every sentiment. */
+static void
+test_every_brand_any_sentiment(void)
+{
+	struct store *s = open_db();
+	struct conf *c = conf_of("[brand acme]\nquery = acme\n[brand globex]\nquery = globex\n"
+				 "[webhook cx]\ntype = slack\nurl = http://127.0.0.1:9/x\n"
+				 "[alert all]\nsentiment = any\nnotify = cx\n");
+	struct spike_result r;
+	int64_t id, news = source(s, "news"), end = T0 + 8 * 86400, pub[12];
+	char err[ES_ERRLEN], *v;
+	struct alert_msg m;
+
+	history(s, news, "acme", 1, T0, 8, "fine");
+	history(s, news, "globex", 0, T0, 8, "fine");
+	/* globex's positive launch: twelve in the hour, on top of acme's usual. */
+	for (int i = 0; i < 12; i++)
+		pub[i] = end - HOUR + 120 + i * 240;
+	fetch(s, news, end, pub, 12, "globex", 1, "globex launch");
+	T_EQ_INT(rules_run(s, &c->alerts[0], end, &r, &id, err, sizeof(err)), ES_OK);
+	T_EQ_INT(r.state, SPIKE_FIRE);
+	T_EQ_INT(r.value, 16); /* 12, and 2 + 2 from the history's last hour */
+	T_ASSERT(id > 0);
+	v = sql_str(s, "SELECT coalesce(brand, 'NULL') || ' ' || sentiment || ' ' || details "
+		       "FROM alerts");
+	T_ASSERT(v && !strncmp(v, "NULL any {", 10));
+	T_EQ_INT(msg_from_json(strchr(v, '{'), &m, err, sizeof(err)), ES_OK);
+	T_ASSERT(isnan(m.share)); /* no share for every sentiment */
+	T_EQ_INT(m.nmentions, EVIDENCE_MENTIONS);
+	T_ASSERT(m.nwords == 2 && !strcmp(m.words[1].name, "launch") && m.words[1].count == 12);
+	msg_reset(&m);
+	free(v);
 	conf_free(c);
 	store_close(s);
 }
@@ -659,6 +698,7 @@ main(void)
 	T_RUN(test_backlog_does_not_fire);
 	T_RUN(test_warming_up);
 	T_RUN(test_share_rule);
+	T_RUN(test_every_brand_any_sentiment);
 	T_RUN(test_backtest);
 	T_RUN(test_words);
 	T_RUN(test_source_failing_and_recovered);
