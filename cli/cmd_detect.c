@@ -3,8 +3,10 @@
  *
  *   TIMESTAMP<TAB>VALUE<TAB>BASELINE<TAB>SCORE
  *
- * TIMESTAMP is the window's start in ISO 8601 UTC, VALUE its count (%.15g),
- * BASELINE the expected count and SCORE the z-score (both %.2f).
+ * TIMESTAMP is the start of the window's last interval (the row whose count
+ * made it a spike; with the default window, the row itself) in ISO 8601
+ * UTC, VALUE the window's count (%.15g), BASELINE the count expected in the
+ * window and SCORE the z-score (both %.2f).
  *
  * Input: a header naming the columns timestamp and value, then one row per
  * interval.  The interval is the most common gap between rows; a row counts
@@ -25,18 +27,23 @@
 #include "core/when.h"
 #include "core/xalloc.h"
 
-#define DETECT_MAX_LINE 4096          /* bytes in one CSV line */
-#define DETECT_MAX_ROWS 20000000      /* rows in one file */
-#define DETECT_MAX_BUCKETS 50000000   /* intervals from the first row to the last */
+#define DETECT_MAX_LINE 4096        /* bytes in one CSV line */
+#define DETECT_MAX_ROWS 20000000    /* rows in one file */
+#define DETECT_MAX_BUCKETS 10000000 /* intervals from the first row to the last */
+#define DETECT_MAX_COUNT 1e12       /* a row's value, and --min-count */
+#define DETECT_FILL_RATIO 1000      /* intervals per row, at most, beyond... */
+#define DETECT_SLACK 100000         /* ...this many */
+#define DETECT_UNCLOSED (-1)        /* detect_split: a quote is not closed */
+#define DETECT_AFTER_QUOTE (-2)     /* detect_split: text after a closing quote */
 
 struct detect_row {
-	int64_t t;   /* Unix seconds */
+	int64_t t; /* Unix seconds */
 	double v;
 	long line;
 };
 
 struct detect_input {
-	const char *name;      /* for messages: the path, or "stdin" */
+	const char *name; /* for messages: the path, or "stdin" */
 	struct detect_row *rows;
 	size_t n, cap;
 	bool unsorted;
@@ -47,7 +54,7 @@ struct detect_input {
 struct detect_args {
 	struct spike_params p;
 	bool window_given;
-	const char *path;      /* NULL or "-": stdin */
+	const char *path; /* NULL or "-": stdin */
 };
 
 static int
@@ -55,7 +62,7 @@ detect_duration(const char *opt, const char *val, int64_t *ms)
 {
 	if (units_parse_duration(val, ms) != ES_OK || *ms < 0)
 		return cli_usage_error("detect", "%s: bad duration '%s' (e.g. 5m, 1h, 7d)", opt,
-				       val);
+		                       val);
 	return EXIT_OK;
 }
 
@@ -79,25 +86,22 @@ detect_option(struct detect_args *a, int c, const char *val)
 	int st;
 
 	switch (c) {
-	case 'w':
-		a->window_given = true;
-		return detect_duration("--window", val, &a->p.window_ms);
-	case 'b':
-		return detect_duration("--baseline", val, &a->p.baseline_ms);
-	case 'c':
-		return detect_duration("--cooldown", val, &a->p.cooldown_ms);
+	case 'w': a->window_given = true; return detect_duration("--window", val, &a->p.window_ms);
+	case 'b': return detect_duration("--baseline", val, &a->p.baseline_ms);
+	case 'c': return detect_duration("--cooldown", val, &a->p.cooldown_ms);
 	case 't':
 		if ((st = detect_number("--threshold", val, &x)) == EXIT_OK && x == 0)
 			return cli_usage_error("detect", "--threshold must be above 0");
 		a->p.threshold = x;
 		return st;
 	case 'm':
-		if ((st = detect_number("--min-count", val, &x)) == EXIT_OK && x != floor(x))
-			return cli_usage_error("detect", "--min-count must be a whole number");
+		if ((st = detect_number("--min-count", val, &x)) == EXIT_OK &&
+		    (x != floor(x) || x > DETECT_MAX_COUNT))
+			return cli_usage_error("detect",
+			                       "--min-count must be a whole number up to 1e12");
 		a->p.min_count = (int64_t)x;
 		return st;
-	default:
-		return EXIT_USAGE;
+	default: return EXIT_USAGE;
 	}
 }
 
@@ -105,12 +109,12 @@ static int
 detect_parse_args(struct detect_args *a, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "window", required_argument, NULL, 'w' },
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ "min-count", required_argument, NULL, 'm' },
-		{ "cooldown", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
+	        {"window", required_argument, NULL, 'w'},
+	        {"baseline", required_argument, NULL, 'b'},
+	        {"threshold", required_argument, NULL, 't'},
+	        {"min-count", required_argument, NULL, 'm'},
+	        {"cooldown", required_argument, NULL, 'c'},
+	        {NULL, 0, NULL, 0},
 	};
 	int c, st;
 
@@ -133,9 +137,32 @@ detect_parse_args(struct detect_args *a, int argc, char **argv)
 
 /* ---- CSV ------------------------------------------------------------ */
 
+/* Unquotes the field that starts with the quote at r, writing from *w;
+ * returns what follows the closing quote, or NULL when there is none. */
+static char *
+detect_unquote(char *r, char **w)
+{
+	for (r++;; r++) {
+		if (!*r)
+			return NULL;
+		if (*r == '"' && r[1] != '"')
+			return r + 1;
+		*(*w)++ = *r == '"' ? *++r : *r;
+	}
+}
+
+static char *
+detect_skip_blanks(char *r)
+{
+	while (*r == ' ' || *r == '\t')
+		r++;
+	return r;
+}
+
 /* Splits line in place into fields (RFC 4180 quoting, spaces around
- * unquoted fields trimmed).  Returns the number of fields (at most max are
- * stored), or -1 when a quote is not closed. */
+ * fields trimmed).  Returns the number of fields (at most max are stored),
+ * DETECT_UNCLOSED when a quote is not closed, or DETECT_AFTER_QUOTE when
+ * text follows a closing quote. */
 static int
 detect_split(char *line, char **f, int max)
 {
@@ -145,28 +172,18 @@ detect_split(char *line, char **f, int max)
 	for (;;) {
 		char *w, *start;
 
-		while (*r == ' ' || *r == '\t')
-			r++;
-		w = start = r;
+		w = start = r = detect_skip_blanks(r);
 		if (*r == '"') {
-			for (r++;; r++) {
-				if (!*r)
-					return -1;
-				if (*r == '"' && r[1] != '"')
-					break;
-				*w++ = *r == '"' ? *++r : *r;
-			}
-			r++;
-			while (*r == ' ' || *r == '\t')
-				r++;
+			if (!(r = detect_unquote(r, &w)))
+				return DETECT_UNCLOSED;
+			if (*(r = detect_skip_blanks(r)) && *r != ',')
+				return DETECT_AFTER_QUOTE;
 		} else {
 			while (*r && *r != ',')
 				*w++ = *r++;
 			while (w > start && (w[-1] == ' ' || w[-1] == '\t'))
 				w--;
 		}
-		if (*r && *r != ',')
-			return -1;
 		if (n < max)
 			f[n] = start;
 		n++;
@@ -174,7 +191,7 @@ detect_split(char *line, char **f, int max)
 			*w = '\0';
 			return n;
 		}
-		r++;
+		r++; /* past the comma, before w may overwrite it */
 		*w = '\0';
 	}
 }
@@ -247,31 +264,36 @@ detect_is_header(char *line)
 static enum es_err
 detect_row(struct detect_input *in, char *line, long lineno, char *err, size_t errlen)
 {
-	struct detect_row row = { .line = lineno };
+	struct detect_row row = {.line = lineno};
 	char *f[3], *end;
 	int nf = detect_split(line, f, 3);
 
-	if (nf < 0)
+	if (nf == DETECT_UNCLOSED)
 		return es_error(ES_EPARSE, err, errlen, "%s:%ld: unclosed quote", in->name, lineno);
+	if (nf == DETECT_AFTER_QUOTE)
+		return es_error(ES_EPARSE, err, errlen, "%s:%ld: text after a closing quote",
+		                in->name, lineno);
 	if (nf != 2)
 		return es_error(ES_EPARSE, err, errlen, "%s:%ld: expected 2 fields, found %d",
-				in->name, lineno, nf);
+		                in->name, lineno, nf);
 	if (detect_parse_time(f[0], &row.t) != ES_OK)
 		return es_error(ES_EPARSE, err, errlen,
-				"%s:%ld: bad timestamp '%.64s' (expected YYYY-MM-DD HH:MM:SS or "
-				"ISO 8601)", in->name, lineno, f[0]);
+		                "%s:%ld: bad timestamp '%.64s' (expected YYYY-MM-DD HH:MM:SS or "
+		                "ISO 8601)",
+		                in->name, lineno, f[0]);
 	errno = 0;
 	row.v = strtod(f[1], &end);
-	if (end == f[1] || *end || errno || !isfinite(row.v) || row.v < 0)
+	if (end == f[1] || *end || errno || !isfinite(row.v) || row.v < 0 ||
+	    row.v > DETECT_MAX_COUNT)
 		return es_error(ES_EPARSE, err, errlen,
-				"%s:%ld: bad value '%.64s' (expected a count, 0 or more)", in->name,
-				lineno, f[1]);
+		                "%s:%ld: bad value '%.64s' (expected a count from 0 to 1e12)",
+		                in->name, lineno, f[1]);
 	if (in->n == DETECT_MAX_ROWS)
 		return es_error(ES_ETOOBIG, err, errlen, "%s:%ld: more than %d rows", in->name,
-				lineno, DETECT_MAX_ROWS);
+		                lineno, DETECT_MAX_ROWS);
 	if (in->n == in->cap)
 		in->rows = xreallocarray(in->rows, in->cap = in->cap ? 2 * in->cap : 1024,
-					 sizeof(*in->rows));
+		                         sizeof(*in->rows));
 	if (in->n && row.t < in->rows[in->n - 1].t)
 		in->unsorted = true;
 	in->rows[in->n++] = row;
@@ -299,10 +321,11 @@ detect_read(struct detect_input *in, FILE *fp, char *err, size_t errlen)
 			s += 3;
 		if (len > DETECT_MAX_LINE)
 			rc = es_error(ES_ETOOBIG, err, errlen, "%s:%ld: line longer than %d bytes",
-				      in->name, lineno, DETECT_MAX_LINE);
+			              in->name, lineno, DETECT_MAX_LINE);
 		else if (!header && !(header = detect_is_header(s)))
 			rc = es_error(ES_EPARSE, err, errlen,
-				      "%s:%ld: expected the header timestamp,value", in->name, lineno);
+			              "%s:%ld: expected the header timestamp,value", in->name,
+			              lineno);
 		else if (lineno > 1 && *s)
 			rc = detect_row(in, s, lineno, err, errlen);
 	}
@@ -310,8 +333,8 @@ detect_read(struct detect_input *in, FILE *fp, char *err, size_t errlen)
 	if (rc == ES_OK && ferror(fp))
 		rc = es_error(ES_EIO, err, errlen, "%s: %s", in->name, strerror(errno));
 	if (rc == ES_OK && !header)
-		rc = es_error(ES_EPARSE, err, errlen, "%s: empty (expected the header timestamp,value)",
-			      in->name);
+		rc = es_error(ES_EPARSE, err, errlen,
+		              "%s: empty (expected the header timestamp,value)", in->name);
 	return rc;
 }
 
@@ -365,9 +388,31 @@ detect_sort(struct detect_input *in, char *err, size_t errlen)
 		qsort(in->rows, in->n, sizeof(*in->rows), detect_cmp_row);
 	for (size_t i = 1; i < in->n; i++)
 		if (in->rows[i].t == in->rows[i - 1].t)
-			return es_error(ES_EPARSE, err, errlen, "%s:%ld: the timestamp of line %ld again",
-					in->name, in->rows[i].line, in->rows[i - 1].line);
+			return es_error(ES_EPARSE, err, errlen,
+			                "%s:%ld: the timestamp of line %ld again", in->name,
+			                in->rows[i].line, in->rows[i - 1].line);
 	return ES_OK;
+}
+
+/* Refuses a span of nb intervals that the rows cannot plausibly fill (a
+ * mistyped year makes millions of empty intervals), naming the largest gap. */
+static enum es_err
+detect_check_span(const struct detect_input *in, int64_t step, int64_t nb, char *err, size_t errlen)
+{
+	size_t gap = 1;
+	char d[32];
+
+	if (nb <= DETECT_MAX_BUCKETS && nb <= DETECT_FILL_RATIO * (int64_t)in->n + DETECT_SLACK)
+		return ES_OK;
+	for (size_t i = 2; i < in->n; i++)
+		if (in->rows[i].t - in->rows[i - 1].t > in->rows[gap].t - in->rows[gap - 1].t)
+			gap = i;
+	return es_error(ES_ETOOBIG, err, errlen,
+	                "%s:%ld: %lld intervals of %s after line %ld; the rows fill too little "
+	                "of their span (is a timestamp wrong?)",
+	                in->name, in->rows[gap].line,
+	                (long long)((in->rows[gap].t - in->rows[gap - 1].t) / step),
+	                units_fmt_duration(step * 1000, d, sizeof(d)), in->rows[gap - 1].line);
 }
 
 /* Lays the sorted rows on the grid of step seconds from the first row. */
@@ -379,20 +424,20 @@ detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, 
 	double *counts;
 	size_t prev = 0;
 
-	if (last >= DETECT_MAX_BUCKETS) {
-		es_error(ES_ETOOBIG, err, errlen, "%s:%ld: more than %d intervals after line %ld",
-			 in->name, r[in->n - 1].line, DETECT_MAX_BUCKETS, r[0].line);
+	if (detect_check_span(in, step, last + 1, err, errlen) != ES_OK)
 		return NULL;
-	}
 	*nb = (size_t)last + 1;
 	counts = xcalloc(*nb, sizeof(*counts));
 	for (size_t i = 0; i < in->n; i++) {
 		size_t k = (size_t)((r[i].t - r[0].t + step / 2) / step);
 
 		if (i && k == (size_t)((r[prev].t - r[0].t + step / 2) / step)) {
+			char d[32];
+
 			es_error(ES_EPARSE, err, errlen,
-				 "%s:%ld: falls in the same %llds interval as line %ld", in->name,
-				 r[i].line, (long long)step, r[prev].line);
+			         "%s:%ld: falls in the same %s interval as line %ld", in->name,
+			         r[i].line, units_fmt_duration(step * 1000, d, sizeof(d)),
+			         r[prev].line);
 			free(counts);
 			return NULL;
 		}
@@ -402,45 +447,56 @@ detect_grid(const struct detect_input *in, int64_t step, size_t *nb, char *err, 
 	return counts;
 }
 
-/* ---- output --------------------------------------------------------- */
+struct detect_out {
+	FILE *fp;
+	int64_t step_ms; /* the data's interval */
+};
 
 static enum es_err
 detect_print(const struct spike_result *r, void *arg)
 {
-	FILE *fp = arg;
+	const struct detect_out *o = arg;
 	char ts[WHEN_ISOLEN];
 
-	fprintf(fp, "%s\t%.15g\t%.2f\t%.2f\n", when_fmt_iso(r->start_ms / 1000, ts), r->value,
-		r->baseline, r->score);
+	fprintf(o->fp, "%s\t%.15g\t%.2f\t%.2f\n", when_fmt_iso((r->end_ms - o->step_ms) / 1000, ts),
+	        r->value, r->baseline, r->score);
 	return ES_OK;
 }
 
-/* Fills in the window from the data, checks the parameters and says when
- * the series is too short to report anything. */
+/* Fills in the window from the data and checks the parameters. */
 static int
-detect_prepare(struct detect_args *a, const struct detect_input *in, int64_t step)
+detect_prepare(struct detect_args *a, int64_t step)
 {
-	char err[ES_ERRLEN], have[32], need[32];
-	int64_t span = (in->rows[in->n - 1].t - in->rows[0].t + step) * 1000;
+	char err[ES_ERRLEN];
 
 	if (!a->window_given)
 		a->p.window_ms = step * 1000;
 	if (spike_params_check(&a->p, step * 1000, err, sizeof(err)) != ES_OK)
 		return cli_usage_error("detect", "%s", err);
+	return EXIT_OK;
+}
+
+/* Says so when the series is too short for any window to be tested. */
+static void
+detect_note_short(const struct detect_args *a, const struct detect_input *in, int64_t step)
+{
+	char have[32], need[32];
+	int64_t span = (in->rows[in->n - 1].t - in->rows[0].t + step) * 1000;
+
 	if (span - a->p.window_ms < spike_need_ms(&a->p))
 		fprintf(stderr,
-			"earshot detect: note: %s covers %s, less than the %s of history needed "
-			"before the first window can be tested\n", in->name,
-			units_fmt_duration(span, have, sizeof(have)),
-			units_fmt_duration(spike_need_ms(&a->p), need, sizeof(need)));
-	return EXIT_OK;
+		        "earshot detect: note: %s covers %s, less than the %s of history needed "
+		        "before the first window can be tested\n",
+		        in->name, units_fmt_duration(span, have, sizeof(have)),
+		        units_fmt_duration(spike_need_ms(&a->p), need, sizeof(need)));
 }
 
 static int
 detect_run(struct detect_args *a, struct detect_input *in)
 {
 	char err[ES_ERRLEN];
-	struct spike_series s = { 0 };
+	struct spike_series s = {0};
+	struct detect_out out;
 	double *counts;
 	int64_t step;
 	int st;
@@ -452,15 +508,18 @@ detect_run(struct detect_args *a, struct detect_input *in)
 		return EXIT_OK;
 	}
 	step = detect_interval(in->rows, in->n);
-	if ((st = detect_prepare(a, in, step)) != EXIT_OK)
+	if ((st = detect_prepare(a, step)) != EXIT_OK)
 		return st;
 	if (!(counts = detect_grid(in, step, &s.n, err, sizeof(err))))
 		return fprintf(stderr, "earshot detect: %s\n", err), EXIT_FAIL;
+	detect_note_short(a, in, step);
 	s.start_ms = in->rows[0].t * 1000;
 	s.bucket_ms = step * 1000;
 	s.counts = counts;
-	st = spike_scan(&a->p, &s, detect_print, stdout, err, sizeof(err)) == ES_OK ? EXIT_OK
-										    : EXIT_FAIL;
+	out.fp = stdout;
+	out.step_ms = s.bucket_ms;
+	st = spike_scan(&a->p, &s, detect_print, &out, err, sizeof(err)) == ES_OK ? EXIT_OK
+	                                                                          : EXIT_FAIL;
 	if (st != EXIT_OK)
 		fprintf(stderr, "earshot detect: %s\n", err);
 	free(counts);
@@ -470,8 +529,8 @@ detect_run(struct detect_args *a, struct detect_input *in)
 int
 cmd_detect(struct cli *cli, int argc, char **argv)
 {
-	struct detect_args a = { 0 };
-	struct detect_input in = { 0 };
+	struct detect_args a = {0};
+	struct detect_input in = {0};
 	char err[ES_ERRLEN];
 	FILE *fp = stdin;
 	int st;

@@ -66,23 +66,6 @@ export_csv_row(struct export_ctx *x, const struct analytics_export_row *r)
 }
 
 static void
-export_json_brands(struct buf *b, const char *brands)
-{
-	const char *p = brands;
-
-	(void)buf_putc(b, '[');
-	while (p && *p) {
-		size_t n = strcspn(p, ",");
-
-		if (p != brands)
-			(void)buf_putc(b, ',');
-		(void)jsonw_str(b, p, n);
-		p += n + (p[n] == ',');
-	}
-	(void)buf_putc(b, ']');
-}
-
-static void
 export_json_row(struct export_ctx *x, const struct analytics_export_row *r)
 {
 	const char *v[EXPORT_NCOLS];
@@ -98,7 +81,7 @@ export_json_row(struct export_ctx *x, const struct analytics_export_row *r)
 		if (i == 0 || i == 6 || (i == 7 && v[i]))
 			(void)buf_puts(b, v[i]);
 		else if (i == 8)
-			export_json_brands(b, v[i]);
+			(void)jsonw_list(b, v[i]);
 		else
 			(void)jsonw_cstr(b, v[i]);
 	}

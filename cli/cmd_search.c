@@ -54,24 +54,6 @@ search_print_text(const struct search_hit *h, struct search_out *o)
 	return ES_OK;
 }
 
-/* brands as a JSON array: the comma-separated list split. */
-static void
-search_json_brands(struct buf *b, const char *brands)
-{
-	const char *p = brands;
-
-	(void)buf_putc(b, '[');
-	while (p && *p) {
-		size_t n = strcspn(p, ",");
-
-		if (p != brands)
-			(void)buf_putc(b, ',');
-		(void)jsonw_str(b, p, n);
-		p += n + (p[n] == ',');
-	}
-	(void)buf_putc(b, ']');
-}
-
 static enum es_err
 search_print_json(const struct search_hit *h, struct search_out *o)
 {
@@ -83,7 +65,7 @@ search_print_json(const struct search_hit *h, struct search_out *o)
 	(void)jsonw_key(b, "id", &first), (void)jsonw_int(b, h->id);
 	(void)jsonw_key(b, "counted_at", &first), (void)jsonw_cstr(b, h->counted_at);
 	(void)jsonw_key(b, "source", &first), (void)jsonw_cstr(b, h->source);
-	(void)jsonw_key(b, "brands", &first), search_json_brands(b, h->brands);
+	(void)jsonw_key(b, "brands", &first), (void)jsonw_list(b, h->brands);
 	(void)jsonw_key(b, "label", &first), (void)jsonw_cstr(b, h->label);
 	(void)jsonw_key(b, "sentiment", &first), (void)jsonw_num(b, h->sentiment);
 	(void)jsonw_key(b, "title", &first), (void)jsonw_cstr(b, h->title);

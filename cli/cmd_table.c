@@ -70,8 +70,21 @@ const struct cmd cmd_table[] = {
 	{ "detect", cmd_detect,
 	  "[--window D] [--baseline D] [--threshold X] [--min-count N] [--cooldown D] [FILE|-]",
 	  "run the spike detector over a timestamp,value CSV",
-	  "Reads a CSV with a timestamp,value header (rows already counted per interval)\n"
-	  "and prints one line per spike: TIMESTAMP<TAB>VALUE<TAB>BASELINE<TAB>SCORE." },
+	  "Reads a CSV with a timestamp,value header, rows already counted per interval\n"
+	  "(timestamps YYYY-MM-DD HH:MM:SS or ISO 8601, UTC unless they carry an offset),\n"
+	  "from FILE or standard input, and replays the detector of the [alert] rules\n"
+	  "over it, window by window.  The interval is the most common gap between rows;\n"
+	  "a row counts for the interval starting at its timestamp, missing rows are zero,\n"
+	  "and rows may come in any order.  Prints one line per spike:\n"
+	  "  TIMESTAMP<TAB>VALUE<TAB>BASELINE<TAB>SCORE\n"
+	  "TIMESTAMP is the window's last interval in ISO 8601 UTC, VALUE the window's\n"
+	  "count, BASELINE the count expected in it (same time of day on earlier days\n"
+	  "when there are three, else the windows before), SCORE its z-score.\n"
+	  "Defaults: --window the data's interval; --baseline 7d, --threshold 3.5,\n"
+	  "--min-count 5 and --cooldown 6h as for [alert].  Nothing fires until a day\n"
+	  "of history (or 24 windows, at most the baseline) has been seen.\n"
+	  "Exit 0 when the file was read (spikes or not), 1 for a malformed or unreadable\n"
+	  "file (FILE:LINE: message), 2 for bad options." },
 	{ "backtest", cmd_backtest, "[--since D] RULE",
 	  "replay an alert rule over stored mentions",
 	  "Replays the [alert RULE] over the stored mentions bucket by bucket, as the daemon\n"

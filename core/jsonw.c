@@ -112,3 +112,23 @@ jsonw_key(struct buf *b, const char *key, int *first)
 		return rc;
 	return buf_putc(b, ':');
 }
+
+enum es_err
+jsonw_list(struct buf *b, const char *csv)
+{
+	const char *p = csv;
+	enum es_err rc;
+
+	if ((rc = buf_putc(b, '[')))
+		return rc;
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		if (p != csv && (rc = buf_putc(b, ',')))
+			return rc;
+		if ((rc = jsonw_str(b, p, n)))
+			return rc;
+		p += n + (p[n] == ',');
+	}
+	return buf_putc(b, ']');
+}

@@ -16,6 +16,9 @@ enum es_err jsonw_cstr(struct buf *b, const char *s);
 /* Appends a number; NaN and infinities append null. */
 enum es_err jsonw_num(struct buf *b, double d);
 enum es_err jsonw_int(struct buf *b, int64_t v);
+/* Appends a comma-separated list ("a,b,c") as a JSON array of strings;
+ * NULL or "" appends []. */
+enum es_err jsonw_list(struct buf *b, const char *csv);
 /* Appends "key": (with a leading comma unless *first, which it clears). */
 enum es_err jsonw_key(struct buf *b, const char *key, int *first);
 

@@ -12,27 +12,8 @@
 
 #include "core/when.h"
 #include "store/store.h"
+#include "tests/fixture.h"
 #include "tests/test.h"
-
-static int64_t
-sql_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return -2;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	} else {
-		fprintf(stderr, "sql_int: %s\n", sqlite3_errmsg(db));
-	}
-	sqlite3_close(db);
-	return v;
-}
 
 static void
 sql_exec(const char *path, const char *sql)
@@ -54,21 +35,21 @@ test_migrate_and_reopen(void)
 
 	T_EQ_INT(store_open(path, STORE_RW, &s, err, sizeof(err)), ES_OK);
 	store_close(s);
-	T_EQ_INT(sql_int(path, "PRAGMA user_version"), store_schema_version());
-	T_EQ_INT(sql_int(path, "PRAGMA application_id"), 0x45415253);
-	T_EQ_INT(sql_int(path, "PRAGMA auto_vacuum"), 2); /* incremental */
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+	T_EQ_INT(fixture_int(path, "PRAGMA user_version"), store_schema_version());
+	T_EQ_INT(fixture_int(path, "PRAGMA application_id"), 0x45415253);
+	T_EQ_INT(fixture_int(path, "PRAGMA auto_vacuum"), 2); /* incremental */
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
 			       "('sources','mentions','mention_brands','mentions_fts','alerts',"
 			       "'deliveries','brand_daily','source_health','alert_log')"),
 		 9);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
 	/* Reopening changes nothing and keeps data. */
 	sql_exec(path, "INSERT INTO sources(name,url,created_at) VALUES('x','http://x/','2026-01-01T00:00:00Z')");
 	T_EQ_INT(store_open(path, STORE_RW, &s, err, sizeof(err)), ES_OK);
 	store_close(s);
 	T_EQ_INT(store_open(path, STORE_RO, &s, err, sizeof(err)), ES_OK);
 	store_close(s);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM sources"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM sources"), 1);
 }
 
 static void
@@ -87,7 +68,7 @@ test_refuse_newer_and_foreign(void)
 	T_CONTAINS(err, "newer earshot");
 	T_CONTAINS(err, "schema version 99");
 	/* Left untouched. */
-	T_EQ_INT(sql_int(path, "PRAGMA user_version"), 99);
+	T_EQ_INT(fixture_int(path, "PRAGMA user_version"), 99);
 
 	sql_exec(other, "CREATE TABLE t(x)");
 	T_EQ_INT(store_open(other, STORE_RW, &s, err, sizeof(err)), ES_EINVAL);
@@ -180,15 +161,15 @@ test_ingest_and_dedupe(void)
 	store_source_reset(&src);
 	store_close(s);
 
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions"), 3);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mention_brands"), 4);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mention_brands WHERE brand='globex'"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions"), 3);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mention_brands"), 4);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mention_brands WHERE brand='globex'"), 1);
 	/* counted_at: published when in the past, else first seen. */
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions WHERE guid='g1' AND counted_at = published_at"), 1);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions WHERE guid='g2' AND published_at IS NULL AND counted_at = first_seen_at"), 1);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions WHERE guid='g3' AND counted_at = first_seen_at AND published_at > first_seen_at"), 1);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions WHERE label='negative' AND sentiment < -0.5 AND scorer = 1"), 1);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions WHERE rating IS NULL"), 3);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions WHERE guid='g1' AND counted_at = published_at"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions WHERE guid='g2' AND published_at IS NULL AND counted_at = first_seen_at"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions WHERE guid='g3' AND counted_at = first_seen_at AND published_at > first_seen_at"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions WHERE label='negative' AND sentiment < -0.5 AND scorer = 1"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions WHERE rating IS NULL"), 3);
 }
 
 static void
@@ -209,17 +190,17 @@ test_fts_in_step(void)
 	T_EQ_INT(store_ingest(s, &f, items, 2, NULL, err, sizeof(err)), ES_OK);
 	store_source_reset(&src);
 	store_close(s);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'refund'"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'refund'"), 1);
 	/* remove_diacritics: cafe finds café. */
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'cafe'"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'cafe'"), 1);
 	sql_exec(path, "UPDATE mentions SET title = 'Chargeback filed' WHERE guid = 'a'");
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'refund'"), 0);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'chargeback'"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'refund'"), 0);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'chargeback'"), 1);
 	sql_exec(path, "DELETE FROM mentions WHERE guid = 'a'");
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'chargeback'"), 0);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'good'"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'chargeback'"), 0);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'good'"), 1);
 	sql_exec(path, "INSERT INTO mentions_fts(mentions_fts, rank) VALUES('integrity-check', 1)");
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions_fts"), 1);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts"), 1);
 }
 
 /* The child ingests batch after batch; batch k of round r stores guids
@@ -270,20 +251,20 @@ test_kill_mid_batch(void)
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		T_EQ_INT(sql_int(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"), 1);
+		T_EQ_INT(fixture_int(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"), 1);
 		/* The state and the mentions moved together: the stored etag names
 		 * the last whole batch, and nothing of a later batch is there. */
-		etag_round = sql_int(path, "SELECT coalesce(CAST(substr(etag, 1, instr(etag, '-') - 1) AS INTEGER), 0) FROM sources");
-		etag_k = sql_int(path, "SELECT coalesce(CAST(substr(etag, instr(etag, '-') + 1) AS INTEGER), 0) FROM sources");
+		etag_round = fixture_int(path, "SELECT coalesce(CAST(substr(etag, 1, instr(etag, '-') - 1) AS INTEGER), 0) FROM sources");
+		etag_k = fixture_int(path, "SELECT coalesce(CAST(substr(etag, instr(etag, '-') + 1) AS INTEGER), 0) FROM sources");
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM mentions WHERE guid LIKE '%d-%%'", round);
-		count = sql_int(path, sql);
+		count = fixture_int(path, sql);
 		if (etag_round == round)
 			T_EQ_INT(count, 50 * etag_k);
 		else
 			T_EQ_INT(count, 0);
 		total += count;
-		T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions"), total);
-		T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions_fts"), total);
+		T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions"), total);
+		T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts"), total);
 	}
 	T_ASSERT(total > 0);
 }

@@ -12,6 +12,7 @@
  * windows.  Run by hand from bench/detect/run; never in ctest. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +102,7 @@ read_windows(const char *json_path, const char *series, int64_t w[][2])
 static struct tally
 tally(const struct times *alarms, int64_t w[][2], size_t nw)
 {
-	struct tally t = { .windows = (int)nw, .alarms = (int)alarms->n };
+	struct tally t = {.windows = (int)nw, .alarms = (int)alarms->n};
 	int64_t last_false = INT64_MIN;
 
 	for (size_t k = 0; k < nw; k++)
@@ -177,14 +178,14 @@ add(struct tally *a, struct tally b)
 int
 main(int argc, char **argv)
 {
-	struct tally total_e = { 0 }, total_n = { 0 };
+	struct tally total_e = {0}, total_n = {0};
 
 	if (argc < 4 || argc % 2)
 		return fprintf(stderr, "usage: score WINDOWS.json (SERIES.csv ALARMS.tsv)...\n"), 2;
 	printf("%-24s %-10s %5s %7s %7s %6s\n", "series", "detector", "caught", "false", "alarms",
 	       "F1");
 	for (int i = 2; i + 1 < argc; i += 2) {
-		struct times s = { 0 }, ea = { 0 }, na = { 0 };
+		struct times s = {0}, ea = {0}, na = {0};
 		int64_t w[MAXW][2];
 		size_t nw = read_windows(argv[1], argv[i], w);
 		const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];

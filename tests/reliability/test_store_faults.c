@@ -16,26 +16,8 @@
 
 #include "core/when.h"
 #include "store/store.h"
+#include "tests/fixture.h"
 #include "tests/test.h"
-
-static int64_t
-sql_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return -2;
-	sqlite3_busy_timeout(db, 10000);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(db);
-	return v;
-}
 
 static void
 write_file(const char *path, const char *s)
@@ -150,8 +132,8 @@ disk_full_child(const char *dir)
 		failures++;
 	}
 	/* Nothing of the failed batch is there; the store still reads. */
-	if (sql_int(db, "SELECT count(*) FROM mentions") != 100 ||
-	    sql_int(db, "SELECT count(*) FROM mentions WHERE guid LIKE '2-%'") != 0)
+	if (fixture_int(db, "SELECT count(*) FROM mentions") != 100 ||
+	    fixture_int(db, "SELECT count(*) FROM mentions WHERE guid LIKE '2-%'") != 0)
 		failures++;
 	store_source_reset(&src);
 	if (store_source_get(s, "src", &src, err, sizeof(err)) != ES_OK)
@@ -164,8 +146,8 @@ disk_full_child(const char *dir)
 	}
 	store_source_reset(&src);
 	store_close(s);
-	if (sql_int(db, "SELECT count(*) FROM mentions") != 2100 ||
-	    sql_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'") != 1)
+	if (fixture_int(db, "SELECT count(*) FROM mentions") != 2100 ||
+	    fixture_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'") != 1)
 		failures++;
 	return failures ? 20 + failures : 0;
 }
@@ -239,9 +221,9 @@ test_lock_holder(void)
 	pid = hold_lock(path, 7000);
 	T_EQ_INT(ingest_batch(s, src.id, 2, 50, err, sizeof(err)), ES_EBUSY);
 	waitpid(pid, NULL, 0);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions"), 50);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions"), 50);
 	T_EQ_INT(ingest_batch(s, src.id, 2, 50, err, sizeof(err)), ES_OK);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions"), 100);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions"), 100);
 	store_source_reset(&src);
 	store_close(s);
 }
@@ -282,7 +264,7 @@ test_wal_reader(void)
 	sqlite3_close(reader);
 	T_EQ_INT(store_checkpoint(s, err, sizeof(err)), ES_OK);
 	T_ASSERT(file_size(wal) < 1024 * 1024);
-	T_EQ_INT(sql_int(path, "SELECT count(*) FROM mentions"), 12000);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions"), 12000);
 	store_source_reset(&src);
 	store_close(s);
 }
