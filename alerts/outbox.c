@@ -312,16 +312,21 @@ classify(enum es_err rc, int status)
 	return V_REJECTED;
 }
 
-/* Retries each row, or fails it when it has had enough attempts. */
+/* Retries each row, or fails it when it has had enough attempts.  The
+ * wait is exact_ms when that is not negative (a 429's Retry-After), else
+ * the backoff, but no less than floor_ms (a 503's Retry-After). */
 static void
 retry_rows(struct outbox *ob, const struct store_delivery *d, const int *attempts, size_t n,
-	   int status, const char *why, int64_t wait_ms)
+	   int status, const char *why, int64_t exact_ms, int64_t floor_ms)
 {
 	int64_t now = when_now();
 	char gave_up[OUTBOX_REASON];
 
 	for (size_t i = 0; i < n; i++) {
-		int64_t ms = wait_ms >= 0 ? wait_ms : backoff_ms(&ob->o, attempts[i]);
+		int64_t ms = exact_ms >= 0 ? exact_ms : backoff_ms(&ob->o, attempts[i]);
+
+		if (exact_ms < 0 && floor_ms > ms)
+			ms = floor_ms;
 
 		if (atomic_load(&ob->stop)) {
 			settle(ob, &d[i], "pending", status, why, now);
@@ -381,7 +386,7 @@ rate_limited(struct outbox *ob, struct ob_hook *h, const struct store_delivery *
 			  logq(h->wh.name), logq(err));
 	log_warn("webhook rate limited", "webhook=%s wait_ms=%lld", logq(h->wh.name),
 		 (long long)ms);
-	retry_rows(ob, d, attempts, n, r->status, why, ms);
+	retry_rows(ob, d, attempts, n, r->status, why, ms, -1);
 }
 
 static void
@@ -411,8 +416,8 @@ record(struct outbox *ob, struct ob_hook *h, const struct store_delivery *d, con
 	case V_RETRY:
 		log_warn("alert delivery failed", "webhook=%s error=%s attempt=%d",
 			 logq(h->wh.name), logq(why), attempts[0]);
-		retry_rows(ob, d, attempts, n, r->status,
-			   why, r->status == 503 ? r->retry_after_ms : -1);
+		retry_rows(ob, d, attempts, n, r->status, why, -1,
+			   r->status == 503 ? r->retry_after_ms : -1);
 		break;
 	}
 }

@@ -369,6 +369,31 @@ test_down_then_up(void)
 	conf_free(c);
 }
 
+/* A 503 with Retry-After: the backoff (1 s here) waits at least that long. */
+static void
+test_503_retry_after_is_a_floor(void)
+{
+	const char *db = new_db();
+	const char *hooks[] = { "cx" };
+	struct conf *c;
+	struct outbox *ob;
+	cJSON *r;
+
+	routes("route /f/*\nstatus 200\nroute /f/*\nstatus 503\nretry_after 3\ntimes 1\n");
+	c = conf_for("cx json /f/" TOKEN);
+	queue(db, "es1-floor", hooks, 1);
+	ob = sender(db, c, 1000, 5000);
+	T_EQ_INT(outbox_flush(ob, 15000), 0);
+	r = requests("/f/" TOKEN);
+	T_EQ_INT(cJSON_GetArraySize(r), 3);
+	T_ASSERT(t_of(cJSON_GetArrayItem(r, 1)) - t_of(cJSON_GetArrayItem(r, 0)) >= 3000);
+	cJSON_Delete(r);
+	/* A 503 pauses nothing: only a 429 does. */
+	T_EQ_INT(sql_int(db, "SELECT count(*) FROM webhooks WHERE paused_until IS NULL"), 1);
+	outbox_free(ob);
+	conf_free(c);
+}
+
 static void
 test_gives_up(void)
 {
@@ -768,6 +793,7 @@ main(void)
 	T_RUN(test_each_service_once);
 	T_RUN(test_digest);
 	T_RUN(test_down_then_up);
+	T_RUN(test_503_retry_after_is_a_floor);
 	T_RUN(test_gives_up);
 	T_RUN(test_retry_after);
 	T_RUN(test_not_found_breaks);
