@@ -55,7 +55,7 @@ static const struct service services[] = {
 	[CONF_WH_DISCORD] = { "discord",
 			      { NEUTRAL_MARKDOWN, NEUTRAL_MARKDOWN, NEUTRAL_PLAIN, "**",
 				RENDER_LINK_MD, "- " },
-			      0, 256, 1024, 5600, 60000, "wait=true", discord_build },
+			      0, 256, 2400, 5600, 60000, "wait=true", discord_build },
 	[CONF_WH_TEAMS] = { "teams",
 			    { NEUTRAL_TEAMS, NEUTRAL_TEAMS, NEUTRAL_TEAMS, "**", RENDER_LINK_MD, "- " },
 			    250, 200, 4000, 12000, 20000, NULL, teams_build },
@@ -288,37 +288,20 @@ slack_build(const struct service *sv, const struct alert_msg *const *a, size_t n
 /* ---- Discord ---- */
 
 static void
-discord_field(cJSON *fields, const char *name, const struct buf *value)
-{
-	cJSON *f;
-
-	if (!value->len)
-		return;
-	f = cJSON_CreateObject();
-	cJSON_AddStringToObject(f, "name", name);
-	add_str(f, "value", value);
-	cJSON_AddBoolToObject(f, "inline", 0);
-	cJSON_AddItemToArray(fields, f);
-}
-
-static void
 discord_embed(cJSON *embeds, const struct render_parts *p, const struct alert_msg *m)
 {
-	cJSON *e = cJSON_CreateObject(), *fields, *footer;
+	cJSON *e = cJSON_CreateObject(), *footer;
 	char iso[WHEN_ISOLEN];
 	struct buf desc;
-	const struct buf *dp[] = { &p->headline, &p->mentions };
+	const struct buf *dp[] = { &p->headline, &p->mentions, &p->sources, &p->words };
 	long rgb;
 
 	render_color(m->kind, &rgb);
 	buf_init(&desc, 0);
-	join_parts(&desc, "\n\n", dp, 2);
+	join_parts(&desc, "\n\n", dp, 4);
 	add_str(e, "title", &p->title);
 	add_str(e, "description", &desc);
 	cJSON_AddNumberToObject(e, "color", (double)rgb);
-	fields = cJSON_AddArrayToObject(e, "fields");
-	discord_field(fields, "Sources", &p->sources);
-	discord_field(fields, "Words", &p->words);
 	footer = cJSON_AddObjectToObject(e, "footer");
 	add_str(footer, "text", &p->footer);
 	if (m->fired_at)
@@ -345,7 +328,7 @@ discord_build(const struct service *sv, const struct alert_msg *const *a, size_t
 	cJSON_AddArrayToObject(am, "parse");
 	embeds = cJSON_AddArrayToObject(root, "embeds");
 	for (size_t i = 0; i < n; i++) {
-		/* The field names ("Sources", "Words") count towards the 6000. */
+		/* The separators between the parts count towards the 6000 too. */
 		parts_for(&p, sv, a[i], budget / n > 20 ? budget / n - 20 : 0);
 		discord_embed(embeds, &p, a[i]);
 	}

@@ -4,8 +4,8 @@
  *   slack       Block Kit inside an attachment (for the colour bar), with a
  *               plain fallback text; header <= 150, section <= 3000.
  *   discord     one embed per alert, allowed_mentions {"parse": []}; title
- *               <= 256, description <= 4096, field <= 1024, all embeds
- *               <= 6000; sent with ?wait=true.
+ *               <= 256, description <= 4096, all embeds <= 6000; sent with
+ *               ?wait=true.
  *   teams       a Workflows webhook message holding an Adaptive Card 1.4;
  *               the body stays under 20000 bytes (the service allows 28 KB).
  *   mattermost  attachments with a colour, markdown text <= 7500 in all.
