@@ -195,14 +195,25 @@ note(struct alerter *a, const char *const *brands, size_t n)
 
 /* ---- life ---- */
 
+/* The detector's connection: its own in a thread or when none was given. */
 static enum es_err
-start_threads(struct alerter *a, const char *db_path, char *err, size_t errlen)
+open_own(struct alerter *a, const char *db_path, char *err, size_t errlen)
 {
-	enum es_err rc = store_open(db_path, STORE_RW, &a->own, err, errlen);
+	enum es_err rc;
 
-	if (rc)
+	if (a->s && !a->o.thread)
+		return ES_OK;
+	if ((rc = store_open(db_path, STORE_RW, &a->own, err, errlen)))
 		return rc;
 	a->s = a->own;
+	return ES_OK;
+}
+
+static enum es_err
+start_threads(struct alerter *a, char *err, size_t errlen)
+{
+	enum es_err rc;
+
 	if ((rc = outbox_start(a->ob, err, errlen)))
 		return rc;
 	if (pthread_create(&a->thread, NULL, detector_main, a) != 0)
@@ -239,8 +250,10 @@ alerter_new(struct store *s, const char *db_path, const struct conf *c,
 	a->next_check_ms = when_mono_ms();
 	a->last_pass_ms = when_mono_ms() - ALERTER_MIN_GAP_MS;
 	rc = outbox_new(db_path, c, &a->o.outbox, &a->ob, err, errlen);
+	if (rc == ES_OK)
+		rc = open_own(a, db_path, err, errlen);
 	if (rc == ES_OK && a->o.thread)
-		rc = start_threads(a, db_path, err, errlen);
+		rc = start_threads(a, err, errlen);
 	if (rc) {
 		alerter_free(a);
 		return rc;

@@ -54,8 +54,9 @@ struct alerter;
 void alerter_opts_default(struct alerter_opts *o);
 /* An alerter for the rules of c (c must live until alerter_set_conf or
  * alerter_free) over the database at db_path.  Without opts.thread it
- * detects on s, the caller's connection, which must outlive it; with it, s
- * may be NULL.  o may be NULL (defaults). */
+ * detects on s, the caller's connection, which must then outlive it; with
+ * the thread, or when s is NULL, it opens a connection of its own.  o may
+ * be NULL (defaults). */
 enum es_err alerter_new(struct store *s, const char *db_path, const struct conf *c,
 			const struct alerter_opts *o, struct alerter **out, char *err,
 			size_t errlen);

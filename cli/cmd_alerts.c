@@ -310,16 +310,13 @@ alerts_send(const struct conf *c, const char *db, int64_t timeout_ms)
 	struct alerter_opts o;
 	struct alerter *a = NULL;
 	struct outbox_stats st;
-	struct store *s = NULL;
 	char err[ES_ERRLEN];
 	size_t fired, left;
 
 	alerter_opts_default(&o);
 	o.outbox.user_agent = c->global.user_agent;
-	if (store_open(db, STORE_RW, &s, err, sizeof(err)) ||
-	    alerter_new(s, db, c, &o, &a, err, sizeof(err))) {
+	if (alerter_new(NULL, db, c, &o, &a, err, sizeof(err))) {
 		fprintf(stderr, "earshot alerts: %s\n", err);
-		store_close(s);
 		return EXIT_FAIL;
 	}
 	fired = alerter_check_all(a);
@@ -330,7 +327,6 @@ alerts_send(const struct conf *c, const char *db, int64_t timeout_ms)
 	       fired, fired == 1 ? "" : "s", st.posts, st.posts == 1 ? "" : "s", st.delivered,
 	       st.delivered == 1 ? "y" : "ies", st.failed, st.skipped, left);
 	alerter_free(a);
-	store_close(s);
 	return EXIT_OK;
 }
 
