@@ -465,6 +465,8 @@ send_message(struct outbox *ob, struct ob_hook *h, const struct store_delivery *
 		return;
 	}
 	count(ob, &ob->stats.posts, 1);
+	log_debug("posting alert", "webhook=%s url=%s alerts=%zu bytes=%zu key=%s",
+		  logq(h->wh.name), logurl(h->wh.url), n, req.len, logq(req.key));
 	rc = post_send(ob->post, h->wh.url, req.query, (const char *const *)req.headers,
 		       req.nheaders, req.body, req.len, &res);
 	pace(h, &res);
