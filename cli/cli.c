@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/match.h"
 #include "cli/cmd.h"
 #include "core/xalloc.h"
+#include "parsers/mapcheck.h"
 
 int
 cli_usage_error(const char *name, const char *fmt, ...)
@@ -37,6 +39,8 @@ cli_unfinished(const char *name)
 static void
 cli_register_checks(void)
 {
+	conf_set_check(CONF_T_QUERY, match_check_query);
+	conf_set_check(CONF_T_PATH, mapcheck_path);
 }
 
 struct conf *

@@ -366,11 +366,11 @@ conf_trim(char *s)
 	return s;
 }
 
-/* If v is exactly one quoted string, unquotes it in place (\" \\ \n \t);
- * otherwise leaves it alone, quotes and all (a query keeps its phrases).
- * Returns false for an unterminated quote. */
+/* If v is exactly one quoted string and strip is set, unquotes it in place
+ * (\" \\ \n \t); otherwise leaves it alone, quotes and all (a query keeps
+ * its phrases).  Returns false for an unterminated quote. */
 static bool
-conf_unquote(char *v)
+conf_unquote(char *v, bool strip)
 {
 	char *r = v + 1, *w = v;
 
@@ -382,7 +382,7 @@ conf_unquote(char *v)
 	}
 	if (!*r)
 		return false;
-	if (r[1] != '\0')
+	if (r[1] != '\0' || !strip)
 		return true; /* more follows the first string: not a single string */
 	for (r = v + 1; *r != '"'; r++) {
 		if (*r == '\\') {
@@ -864,7 +864,8 @@ conf_key_value(struct conf_parser *p, char *s, int line, struct buf *tmp)
 		return;
 	}
 	lines[oi] = line;
-	if (!conf_unquote(val)) {
+	/* NOTE: a query keeps its quotes: query = "acme cloud" is a phrase. */
+	if (!conf_unquote(val, o->type != CONF_T_QUERY)) {
 		conf_diag_add(p->c, line, "%s: unterminated quote", key);
 		return;
 	}

@@ -51,7 +51,10 @@
  *   GET  /_es/log       the request log: one JSON object per line
  *                       {"id","conn","t","method","target","path","host",
  *                        "headers":[[name,value]...],"body","status"}
- *                       t is milliseconds since the server started
+ *                       t is milliseconds since the server started, when
+ *                       the request's first bytes reached the kernel
+ *                       (SO_TIMESTAMPNS), so that a busy test machine
+ *                       delaying this process does not skew the spacing
  *   GET  /_es/hosts     per-host counters, one JSON object per line
  *                       {"host","requests","conns_now","conns_max",
  *                        "active_now","active_max","starts":[t...]}
@@ -137,6 +140,7 @@ struct conn {
 	struct hostc *hc;        /* host this connection is counted for */
 	int active;              /* a request is being answered */
 	int sent_continue;
+	double arrived;          /* ms since start: first bytes of the request */
 };
 
 static struct {
@@ -148,6 +152,7 @@ static struct {
 	long next_conn, next_req;
 	struct buf log;
 	double t0;
+	double t0_real;          /* the same instant on CLOCK_REALTIME */
 	volatile sig_atomic_t quit;
 } srv;
 
@@ -164,6 +169,12 @@ static double
 rel_ms(void)
 {
 	return now_ms() - srv.t0;
+}
+
+static double
+real_ms(const struct timespec *ts)
+{
+	return (double)ts->tv_sec * 1000.0 + (double)ts->tv_nsec / 1e6;
 }
 
 /* --- routes ------------------------------------------------------------ */
@@ -605,7 +616,7 @@ host_get(const char *name)
 }
 
 static void
-host_started(struct hostc *h)
+host_started(struct hostc *h, double arrived)
 {
 	h->requests++;
 	if (++h->active_now > h->active_max)
@@ -614,7 +625,7 @@ host_started(struct hostc *h)
 		h->capstarts = h->capstarts ? h->capstarts * 2 : 16;
 		h->starts = xreallocarray(h->starts, h->capstarts, sizeof(*h->starts));
 	}
-	h->starts[h->nstarts++] = rel_ms();
+	h->starts[h->nstarts++] = arrived;
 }
 
 static void
@@ -845,7 +856,7 @@ log_request(const struct conn *c, const struct request *q, int status)
 	jsonw_key(b, "conn", &first);
 	jsonw_int(b, c->id);
 	jsonw_key(b, "t", &first);
-	buf_printf(b, "%.3f", rel_ms());
+	buf_printf(b, "%.3f", c->arrived);
 	jsonw_key(b, "method", &first);
 	jsonw_cstr(b, q->method);
 	jsonw_key(b, "target", &first);
@@ -1012,7 +1023,7 @@ handle_request(struct conn *c, struct request *q)
 	}
 	h = host_get(q->host[0] ? q->host : "-");
 	conn_attach_host(c, h);
-	host_started(h);
+	host_started(h, c->arrived);
 	c->active = 1;
 	if ((r = route_find(q->target, q->host))) {
 		r->hits++;
@@ -1097,6 +1108,7 @@ conn_accept(void)
 		}
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 		c = xcalloc(1, sizeof(*c));
 		c->fd = fd;
 		c->id = ++srv.next_conn;
@@ -1142,11 +1154,37 @@ conn_process(struct conn *c)
 	}
 }
 
+/* Reads from c, noting when a new request's first bytes reached the
+ * kernel (the socket's SO_TIMESTAMPNS; now when there is none).  Returns
+ * what read() would. */
+static ssize_t
+conn_recv(struct conn *c, char *p, size_t len)
+{
+	union { char buf[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; } ctl;
+	struct iovec iov = { p, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(c->fd, &mh, 0);
+
+	if (n <= 0 || c->in.len)
+		return n;
+	c->arrived = rel_ms();
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			c->arrived = real_ms(&ts) - srv.t0_real;
+		}
+	return n;
+}
+
 static void
 conn_read(struct conn *c)
 {
 	char tmp[65536];
-	ssize_t n = read(c->fd, tmp, sizeof(tmp));
+	ssize_t n = conn_recv(c, tmp, sizeof(tmp));
 
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		c->state = C_CLOSE;
@@ -1166,7 +1204,7 @@ static void
 conn_peek_eof(struct conn *c)
 {
 	char tmp[65536];
-	ssize_t n = read(c->fd, tmp, sizeof(tmp));
+	ssize_t n = conn_recv(c, tmp, sizeof(tmp));
 
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 		c->state = C_CLOSE;
@@ -1385,7 +1423,13 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	srv.t0 = now_ms();
+	{
+		struct timespec rt;
+
+		srv.t0 = now_ms();
+		clock_gettime(CLOCK_REALTIME, &rt);
+		srv.t0_real = real_ms(&rt);
+	}
 	buf_init(&srv.log, 0);
 	if (routes && load_routes_file(routes) < 0)
 		return 2;
