@@ -37,6 +37,7 @@ struct alerter {
 	size_t nnoted;
 	bool all;                /* every rule is due */
 	pthread_mutex_t pass;    /* held by a pass; alerter_set_conf waits on it */
+	pthread_mutex_t conf_mu; /* c, for alerter_after_source from another thread */
 };
 
 void
@@ -242,6 +243,7 @@ alerter_new(struct store *s, const char *db_path, const struct conf *c,
 	reset_logged(a);
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_mutex_init(&a->pass, NULL);
+	pthread_mutex_init(&a->conf_mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&a->cv, &ca);
@@ -280,6 +282,7 @@ alerter_free(struct alerter *a)
 	free(a->logged);
 	pthread_mutex_destroy(&a->mu);
 	pthread_mutex_destroy(&a->pass);
+	pthread_mutex_destroy(&a->conf_mu);
 	pthread_cond_destroy(&a->cv);
 	free(a);
 }
@@ -288,7 +291,9 @@ void
 alerter_set_conf(struct alerter *a, const struct conf *c)
 {
 	pthread_mutex_lock(&a->pass);
+	pthread_mutex_lock(&a->conf_mu);
 	a->c = c;
+	pthread_mutex_unlock(&a->conf_mu);
 	reset_logged(a);
 	pthread_mutex_unlock(&a->pass);
 	outbox_set_conf(a->ob, c);
@@ -317,23 +322,39 @@ alerter_after_ingest(struct alerter *a, const char *const *brands, size_t n)
 	return 0;
 }
 
+/* The names of the brands source feeds (its brands, or every brand) in a
+ * new array; the names belong to the conf in force. */
+static const char **
+brands_of(const struct conf *c, const char *source, size_t *n)
+{
+	const struct conf_source *src = c ? conf_source_find(c, source) : NULL;
+	const char **v;
+
+	*n = 0;
+	if (!src)
+		return NULL;
+	*n = src->brands ? src->nbrands : c->nbrands;
+	v = xcalloc(*n + 1, sizeof(*v));
+	for (size_t i = 0; i < *n; i++)
+		v[i] = src->brands ? src->brands[i] : c->brands[i].name;
+	return v;
+}
+
 size_t
 alerter_after_source(struct alerter *a, const char *source, size_t inserted)
 {
-	const struct conf_source *src;
-	const char **all;
-	size_t n;
+	const char **brands;
+	size_t n, fired = 0;
 
-	if (!inserted || !a->c || !(src = conf_source_find(a->c, source)))
+	if (!inserted)
 		return 0;
-	if (src->brands)
-		return alerter_after_ingest(a, (const char *const *)src->brands, src->nbrands);
-	all = xcalloc(a->c->nbrands + 1, sizeof(*all));
-	for (size_t i = 0; i < a->c->nbrands; i++)
-		all[i] = a->c->brands[i].name;
-	n = alerter_after_ingest(a, all, a->c->nbrands);
-	free(all);
-	return n;
+	pthread_mutex_lock(&a->conf_mu);
+	brands = brands_of(a->c, source, &n);
+	pthread_mutex_unlock(&a->conf_mu);
+	if (brands && n)
+		fired = alerter_after_ingest(a, brands, n);
+	free(brands);
+	return fired;
 }
 
 size_t

@@ -63,7 +63,7 @@ enum es_err alerter_new(struct store *s, const char *db_path, const struct conf 
 /* Stops the threads, frees; NULL is a no-op. */
 void alerter_free(struct alerter *a);
 /* Switches to the configuration c (SIGHUP); returns once no pass uses the
- * old one. */
+ * old one.  Call it from the thread that calls alerter_free. */
 void alerter_set_conf(struct alerter *a, const struct conf *c);
 
 /* Notes that mentions of brands[0..n) were stored.  With the thread: wakes
@@ -72,8 +72,10 @@ void alerter_set_conf(struct alerter *a, const struct conf *c);
 size_t alerter_after_ingest(struct alerter *a, const char *const *brands, size_t n);
 /* alerter_after_ingest for the brands that source (a [source] name) feeds
  * (its brands, or every brand), when inserted > 0; for the crawler's
- * "ingested" hook.  Returns what alerter_after_ingest returned, 0 for an
- * unknown source or nothing new. */
+ * "ingested" hook, which runs on its writer thread: with opts.thread this
+ * is safe from any thread (the brand names must stay valid: the crawler
+ * keeps every conf it was given until it is freed).  Returns what
+ * alerter_after_ingest returned, 0 for an unknown source or nothing new. */
 size_t alerter_after_source(struct alerter *a, const char *source, size_t inserted);
 /* Without the thread: runs every rule and the source-health checks when
  * tick_ms has passed since they last ran.  Returns the milliseconds until
