@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "analysis/match.h"
 #include "analysis/sentiment.h"
 #include "core/log.h"
 #include "core/when.h"
@@ -61,6 +62,8 @@ struct crawl {
 	size_t nconfs;
 	struct store *st;
 	struct crawl_pipeline pipe;
+	struct matcher *matcher;       /* built from the conf in force */
+	struct match_ctx *mctx;        /* the main thread's scratch for it */
 	struct crawl_hooks hooks;
 	struct crawl_signals sig;
 	struct fetcher *fetch;
@@ -235,9 +238,9 @@ report_done(struct crawl *cr, struct src *s)
 	t->not_modified += s->rep.outcome == FETCH_NOT_MODIFIED;
 	t->inserted += s->rep.inserted;
 	t->duplicates += s->rep.duplicates;
-	log_info("fetched", "source=%s outcome=%s status=%d new=%zu dup=%zu ms=%lld%s%s",
+	log_info("fetched", "source=%s outcome=%s status=%d new=%zu dup=%zu unmatched=%zu ms=%lld%s%s",
 		 logq(s->name), fetch_outcome_name(s->rep.outcome), s->rep.status,
-		 s->rep.inserted, s->rep.duplicates, (long long)s->rep.elapsed_ms,
+		 s->rep.inserted, s->rep.duplicates, s->rep.unmatched, (long long)s->rep.elapsed_ms,
 		 s->detail[0] ? " detail=" : "", s->detail[0] ? logq(s->detail) : "");
 	if (cr->hooks.progress)
 		cr->hooks.progress(cr->hooks.ctx, t);
@@ -343,7 +346,7 @@ next_delay(struct crawl *cr, struct src *s, const struct fetch_result *res, int6
 	return sched_next_delay(&p, &o, &cr->rng);
 }
 
-/* Brand match (once analysis/match lands) and sentiment for one mention. */
+/* Sentiment for one mention. */
 static void
 analyse(const struct crawl *cr, const struct mention *m, struct store_item *it)
 {
@@ -358,6 +361,31 @@ analyse(const struct crawl *cr, const struct mention *m, struct store_item *it)
 	it->scorer = SENTI_VERSION;
 }
 
+/* Brands of one mention: appends their names to *names (growing it) and
+ * returns how many, or -1 when the mention is to be dropped (it matched no
+ * brand and its source does not keep unmatched mentions).  With no [brand]
+ * at all nothing is filtered. */
+static long
+brands_of(struct crawl *cr, const struct conf_source *cs, const struct mention *m,
+	  const char ***names, size_t *nnames, size_t *cap)
+{
+	const size_t *idx;
+	size_t n;
+
+	if (matcher_count(cr->matcher) == 0)
+		return 0;
+	n = matcher_run(cr->matcher, cr->mctx, m->title, m->text, cs, &idx);
+	if (n == 0)
+		return cs->store_unmatched ? 0 : -1;
+	if (*nnames + n > *cap) {
+		*cap = (*nnames + n) * 2;
+		*names = xreallocarray(*names, *cap, sizeof(**names));
+	}
+	for (size_t i = 0; i < n; i++)
+		(*names)[(*nnames)++] = matcher_name(cr->matcher, idx[i]);
+	return (long)n;
+}
+
 /* One source's result on its way to the store: built on the main
  * thread, committed on the writer thread, applied on the main thread. */
 struct store_job {
@@ -366,6 +394,8 @@ struct store_job {
 	struct src *s;
 	struct mvec mv;
 	struct store_item *items;
+	size_t nitems;                /* mentions kept after brand matching */
+	const char **brands;          /* names, owned by the crawl's matcher */
 	struct store_fetch f;
 	char *etag, *last_modified;   /* what f points to */
 	int64_t delay;                /* until the next fetch, when stored */
@@ -381,6 +411,7 @@ job_free(struct store_job *j)
 {
 	mvec_free(&j->mv);
 	free(j->items);
+	free(j->brands);
 	free(j->etag);
 	free(j->last_modified);
 	free(j);
@@ -399,6 +430,34 @@ job_validators(struct store_job *j, const struct src *s, const struct fetch_resu
 	j->f.last_modified = j->last_modified;
 }
 
+/* Matches brands and scores sentiment for each mention; those about no
+ * brand are dropped (and counted) unless the source keeps them.  Brand
+ * names are gathered in one array, and each item points into it once it
+ * has stopped growing. */
+static void
+job_analyse(struct store_job *j, struct src *s)
+{
+	size_t nnames = 0, cap = 0, *first = xcalloc(j->mv.n + 1, sizeof(*first));
+
+	j->items = xcalloc(j->mv.n + 1, sizeof(*j->items));
+	for (size_t i = 0; i < j->mv.n; i++) {
+		size_t before = nnames;
+		long n = brands_of(j->cr, s->cs, &j->mv.v[i], &j->brands, &nnames, &cap);
+
+		if (n < 0) {
+			s->rep.unmatched++;
+			continue;
+		}
+		first[j->nitems] = before;
+		j->items[j->nitems].nbrands = (size_t)n;
+		analyse(j->cr, &j->mv.v[i], &j->items[j->nitems++]);
+	}
+	for (size_t i = 0; i < j->nitems; i++)
+		if (j->items[i].nbrands)
+			j->items[i].brands = j->brands + first[i];
+	free(first);
+}
+
 static void
 job_prepare(struct store_job *j, struct src *s, const struct fetch_result *res)
 {
@@ -414,9 +473,7 @@ job_prepare(struct store_job *j, struct src *s, const struct fetch_result *res)
 	j->f.error_detail = ok ? NULL : j->detail;
 	if (ok)
 		job_validators(j, s, res);
-	j->items = xcalloc(j->mv.n + 1, sizeof(*j->items));
-	for (size_t i = 0; i < j->mv.n; i++)
-		analyse(j->cr, &j->mv.v[i], &j->items[i]);
+	job_analyse(j, s);
 	j->rep = s->rep;
 	j->rep.detail = j->detail;
 }
@@ -429,7 +486,7 @@ job_run(struct worker_job *w)
 	struct crawl *cr = j->cr;
 	struct store_ingest_result ir = { 0 };
 
-	j->rc = store_ingest(cr->st, &j->f, j->items, j->mv.n, &ir, j->detail, sizeof(j->detail));
+	j->rc = store_ingest(cr->st, &j->f, j->items, j->nitems, &ir, j->detail, sizeof(j->detail));
 	if (j->rc == ES_OK) {
 		j->rep.inserted = ir.inserted;
 		j->rep.duplicates = ir.duplicates;
@@ -916,7 +973,15 @@ crawl_reload(struct crawl *cr, struct conf *conf, char *err, size_t errlen)
 {
 	enum es_err rc = ES_OK;
 
+	struct matcher *m;
+
+	if (!(m = matcher_new(conf, err, errlen))) {
+		conf_free(conf);
+		return ES_EINVAL;
+	}
 	settle(cr);  /* the store is the writer's while it has work */
+	matcher_free(cr->matcher);  /* no job holds its names after settle() */
+	cr->matcher = m;
 	take_conf(cr, conf);
 	fetch_set_limits(cr->fetch, (int)conf->global.concurrency, (int)conf->global.per_host);
 	for (size_t i = 0; i < cr->nsrcs; i++)
@@ -961,6 +1026,14 @@ crawl_new(struct conf *conf, struct store *st, const struct crawl_pipeline *pipe
 	cr->rng = (uint64_t)when_mono_ms() ^ ((uint64_t)getpid() << 32) ^ 0x5DEECE66DULL;
 	hosts_init(&cr->hosts);
 	sched_queue_init(&cr->due);
+	if (!(cr->matcher = matcher_new(conf, err, errlen))) {
+		conf_free(conf);
+		free(cr);
+		return NULL;
+	}
+	if (conf->nbrands == 0)
+		log_info("no [brand] configured: every mention is stored", "%s", "");
+	cr->mctx = match_ctx_new();
 	take_conf(cr, conf);
 	cr->fetch = fetch_new(&fc);
 	for (size_t i = 0; i < conf->nsources; i++) {
@@ -983,6 +1056,8 @@ crawl_free(struct crawl *cr)
 		worker_free(cr->writer);
 	}
 	fetch_free(cr->fetch);
+	matcher_free(cr->matcher);
+	match_ctx_free(cr->mctx);
 	for (size_t i = 0; i < cr->nsrcs; i++)
 		src_free(cr->srcs[i]);
 	free(cr->srcs);

@@ -5,8 +5,8 @@
  * a due queue (sched.h) says which source comes next, per-host slots
  * (host.h) say when a request may start on its host, robots.txt (robots.h)
  * is fetched first for the sources that obey it, and each body goes
- * through parse -> sentiment -> store, the source's new state and its new mentions in
- * one transaction (store_ingest) on a writer thread, so that committing
+ * through parse -> brand match -> sentiment -> store, the source's new
+ * state and its new mentions in one transaction (store_ingest) on a writer thread, so that committing
  * overlaps fetching and parsing.  "earshot once" runs one pass;
  * "earshot run" runs the same loop until stopped.
  *
@@ -37,6 +37,7 @@ struct crawl_report {
 	enum fetch_outcome outcome;
 	int status;                /* HTTP status; 0 when none */
 	size_t parsed;             /* mentions read from the body */
+	size_t unmatched;          /* dropped: about none of the brands */
 	size_t inserted;           /* new mentions stored */
 	size_t duplicates;         /* already stored */
 	int64_t elapsed_ms;        /* request start to stored */

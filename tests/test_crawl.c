@@ -710,6 +710,57 @@ test_once_single_source_and_usage(void)
 	free(err);
 }
 
+/* Brand matching on the way in: a mention about no brand is dropped unless
+ * its source keeps them; one about two brands is linked to both; a source
+ * may limit itself to some brands. */
+static void
+test_brand_filter(void)
+{
+	const char *feed = t_tmp("brands.xml"), *conf;
+	char *out = NULL, v[256];
+	FILE *fp = fopen(feed, "w");
+
+	fputs("<rss version=\"2.0\"><channel><title>b</title>\n"
+	      "<item><guid>b1</guid><title>Acme Cloud is down again</title></item>\n"
+	      "<item><guid>b2</guid><title>Globex and ACME merge</title></item>\n"
+	      "<item><guid>b3</guid><title>Weather today</title></item>\n"
+	      "<item><guid>b4</guid><title>Road runner buys an acme anvil</title></item>\n"
+	      "<item><guid>b5</guid><title>globex quarterly results</title></item>\n"
+	      "</channel></rss>\n", fp);
+	fclose(fp);
+	httpd_reset(&srv);
+	httpd_routes(&srv, "route /brands.xml\nbody_file %s\n", feed);
+	conf = conf_file("bf", "[brand acme]\nquery = acme OR \"acme cloud\"\nexclude = anvil\n"
+			 "[brand globex]\nquery = globex\n"
+			 "[source all]\nurl = %s\n"
+			 "[source only-acme]\nurl = %s\nbrands = acme\n"
+			 "[source keep]\nurl = %s\nbrands = acme\nstore_unmatched = yes\n",
+			 httpd_url(&srv, "b1.localhost", "/brands.xml"),
+			 httpd_url(&srv, "b2.localhost", "/brands.xml"),
+			 httpd_url(&srv, "b3.localhost", "/brands.xml"));
+	T_EQ_INT(once(conf, &out, "--all"), 0);
+	free(out);
+	/* all: b1 (acme), b2 (both), b5 (globex); b3 and b4 (excluded) dropped. */
+	T_EQ_STR(db_text("bf", "SELECT group_concat(guid, ',') FROM (SELECT guid FROM mentions m "
+			       "JOIN sources s ON s.id = m.source_id WHERE s.name = 'all' ORDER BY guid)",
+			 v, sizeof(v)), "b1,b2,b5");
+	T_EQ_STR(db_text("bf", "SELECT group_concat(brand, ',') FROM (SELECT brand FROM mention_brands b "
+			       "JOIN mentions m ON m.id = b.mention_id JOIN sources s ON s.id = m.source_id "
+			       "WHERE s.name = 'all' AND m.guid = 'b2' ORDER BY brand)", v, sizeof(v)),
+		 "acme,globex");
+	/* only-acme: b1 and b2, each linked to acme alone. */
+	T_EQ_STR(db_text("bf", "SELECT group_concat(guid || ':' || brand, ',') FROM (SELECT m.guid, b.brand "
+			       "FROM mentions m JOIN sources s ON s.id = m.source_id "
+			       "JOIN mention_brands b ON b.mention_id = m.id WHERE s.name = 'only-acme' "
+			       "ORDER BY m.guid)", v, sizeof(v)), "b1:acme,b2:acme");
+	/* keep: every item, the unmatched ones with no brand. */
+	T_EQ_INT(db_int("bf", "SELECT count(*) FROM mentions m JOIN sources s ON s.id = m.source_id "
+			      "WHERE s.name = 'keep'"), 5);
+	T_EQ_INT(db_int("bf", "SELECT count(*) FROM mentions m JOIN sources s ON s.id = m.source_id "
+			      "WHERE s.name = 'keep' AND NOT EXISTS (SELECT 1 FROM mention_brands b "
+			      "WHERE b.mention_id = m.id)"), 3);
+}
+
 /* T_ONLY=name runs only the tests whose name contains it. */
 #define RUN(fn)                                                               \
 	do {                                                                  \
@@ -725,6 +776,7 @@ main(void)
 	if (httpd_start(&srv, NULL) < 0)
 		return 1;
 	RUN(test_conditional_get_round_trip);
+	RUN(test_brand_filter);
 	RUN(test_retry_after);
 	RUN(test_retry_after_holds_host);
 	RUN(test_politeness);
