@@ -18,6 +18,7 @@
 #include "crawler/robots.h"
 #include "crawler/sched.h"
 #include "crawler/worker.h"
+#include "parsers/confmap.h"
 #include "parsers/parse.h"
 
 #define CRAWL_MAX_WAIT_MS 60000 /* the loop looks at its flags at least this often */
@@ -275,12 +276,6 @@ mvec_free(struct mvec *mv)
 	free(mv->v);
 }
 
-static const enum parse_format format_of[] = {
-	[CONF_FMT_AUTO] = PARSE_AUTO, [CONF_FMT_RSS] = PARSE_RSS,
-	[CONF_FMT_ATOM] = PARSE_ATOM, [CONF_FMT_JSONFEED] = PARSE_JSONFEED,
-	[CONF_FMT_JSON] = PARSE_JSON, [CONF_FMT_HTML] = PARSE_HTML,
-};
-
 /* The charset parameter of a Content-Type, in out ("" when none). */
 static void
 charset_of(const char *ctype, char *out, size_t len)
@@ -304,14 +299,14 @@ charset_of(const char *ctype, char *out, size_t len)
 static void
 parse_body(struct src *s, const struct fetch_result *res, struct mvec *mv, int64_t *ttl_ms)
 {
-	const struct conf_source *cs = s->cs;
-	struct parse_map map = { cs->items, cs->item, cs->id, cs->title, cs->link, cs->text,
-				 cs->published, cs->author, cs->rating, cs->rating_scale };
-	struct parse_opts o = { .format = format_of[cs->format], .map = &map,
-				.base_url = res->effective_url ? res->effective_url : cs->url };
+	struct parse_map map;
+	struct parse_opts o = { 0 };
 	struct parse_result pr = { 0 };
 	char charset[64];
 
+	confmap_opts(s->cs, &map, &o);
+	if (res->effective_url)
+		o.base_url = res->effective_url;  /* relative links follow redirects */
 	charset_of(res->content_type, charset, sizeof(charset));
 	o.charset = charset[0] ? charset : NULL;
 	if (parse_document(res->body.data ? res->body.data : "", res->body.len, &o, collect, mv,

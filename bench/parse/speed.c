@@ -6,12 +6,15 @@
  *                                 XML files (counting item/entry elements) and
  *                                 a bare cJSON parse of JSON files (counting
  *                                 "items")
+ *   speed pair LOOPS FILE...      both, alternating file by file, so that a
+ *                                 busy spell of the machine slows both alike
  *
- * Prints one line: TOOL FILES BYTES MENTIONS SECONDS MB/s mentions/s, where
+ * Prints one line per tool: TOOL FILES BYTES MENTIONS SECONDS MB/s mentions/s, where
  * SECONDS is CPU time of this process (the machine is shared: wall time
  * would measure the neighbours too); files are read before timing starts. */
 #include <cjson/cJSON.h>
 #include <libxml/xmlreader.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,34 +107,62 @@ run_cjson(const struct doc *d)
 	return n;
 }
 
+struct tally {
+	const char *tool;
+	size_t files, bytes, mentions;
+	double secs;
+};
+
+/* Times one document through one tool, adding to t. */
+static void
+one(struct tally *t, const struct doc *d, bool earshot)
+{
+	double t0 = now();
+
+	t->mentions += earshot ? run_earshot(d) : d->json ? run_cjson(d) : run_xmlreader(d);
+	t->secs += now() - t0;
+	t->bytes += d->len;
+	t->files++;
+}
+
+static void
+report(const struct tally *t)
+{
+	printf("%s\t%zu\t%zu\t%zu\t%.4f\t%.3f\t%.0f\n", t->tool, t->files, t->bytes, t->mentions,
+	       t->secs, (double)t->bytes / t->secs / 1e6, (double)t->mentions / t->secs);
+}
+
 int
 main(int argc, char **argv)
 {
-	int loops, nd = argc - 3, earshot;
+	struct tally es = { .tool = "earshot" }, lim = { .tool = "limit" };
+	int loops, nd = argc - 3;
+	bool do_es, do_lim;
 	struct doc *docs;
-	size_t bytes = 0, mentions = 0;
-	double t0, dt;
 
-	if (argc < 4 || (strcmp(argv[1], "earshot") && strcmp(argv[1], "limit"))) {
-		fprintf(stderr, "usage: speed earshot|limit LOOPS FILE...\n");
+	if (argc < 4 || (strcmp(argv[1], "earshot") && strcmp(argv[1], "limit") &&
+			 strcmp(argv[1], "pair"))) {
+		fprintf(stderr, "usage: speed earshot|limit|pair LOOPS FILE...\n");
 		return 2;
 	}
-	earshot = strcmp(argv[1], "earshot") == 0;
+	do_es = strcmp(argv[1], "limit") != 0;
+	do_lim = strcmp(argv[1], "earshot") != 0;
 	loops = atoi(argv[2]) > 0 ? atoi(argv[2]) : 1;
 	docs = calloc((size_t)nd, sizeof(*docs));
 	for (int i = 0; i < nd; i++)
 		docs[i] = load(argv[i + 3]);
 	xmlInitParser();
-	t0 = now();
 	for (int l = 0; l < loops; l++)
 		for (int i = 0; i < nd; i++) {
-			bytes += docs[i].len;
-			mentions += earshot ? run_earshot(&docs[i])
-				    : docs[i].json ? run_cjson(&docs[i]) : run_xmlreader(&docs[i]);
+			if (do_es)
+				one(&es, &docs[i], true);
+			if (do_lim)
+				one(&lim, &docs[i], false);
 		}
-	dt = now() - t0;
-	printf("%s\t%d\t%zu\t%zu\t%.4f\t%.3f\t%.0f\n", earshot ? "earshot" : "limit", nd * loops,
-	       bytes, mentions, dt, (double)bytes / dt / 1e6, (double)mentions / dt);
+	if (do_es)
+		report(&es);
+	if (do_lim)
+		report(&lim);
 	for (int i = 0; i < nd; i++)
 		free(docs[i].data);
 	free(docs);
