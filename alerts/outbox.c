@@ -71,7 +71,7 @@ outbox_opts_default(struct outbox_opts *o)
 	o->connect_timeout_ms = 10000;
 	o->backoff_base_ms = 5000;
 	o->backoff_cap_ms = 15 * 60 * 1000;
-	o->max_attempts = 10;
+	o->max_attempts = 0;   /* no limit: max_age ends the retries */
 	o->max_age_s = 86400;
 	o->user_agent = NULL;
 }
@@ -330,7 +330,7 @@ retry_rows(struct outbox *ob, const struct store_delivery *d, const int *attempt
 
 		if (atomic_load(&ob->stop)) {
 			settle(ob, &d[i], "pending", status, why, now);
-		} else if (attempts[i] >= ob->o.max_attempts ||
+		} else if ((ob->o.max_attempts > 0 && attempts[i] >= ob->o.max_attempts) ||
 			   now - d[i].created_at > ob->o.max_age_s) {
 			snprintf(gave_up, sizeof(gave_up), "gave up after %d attempts: %.200s",
 				 attempts[i], why);

@@ -43,7 +43,7 @@ struct outbox_opts {
 	int64_t connect_timeout_ms;  /* default 10 s */
 	int64_t backoff_base_ms;     /* default 5 s */
 	int64_t backoff_cap_ms;      /* default 15 min */
-	int max_attempts;            /* default 10 */
+	int max_attempts;            /* 0 (the default): no limit, max_age decides */
 	int64_t max_age_s;           /* give up this long after the alert fired (1 day) */
 	const char *user_agent;      /* NULL: "earshot" */
 };
