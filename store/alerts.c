@@ -520,15 +520,28 @@ store_alert_log(struct store *s, size_t limit,
 
 /* ---- deliveries ---- */
 
+/* NOTE: in order per webhook: a row waits while an older alert's row for
+ * the same webhook is pending and not yet due (backing off, or claimed
+ * by a sender), and goes with it once it is; so a webhook that was down
+ * gets its alerts oldest first when it is back, whatever the jitter of
+ * each row's backoff. */
 static const char sql_delivery_due[] =
 	"SELECT d.id, d.alert_id, d.webhook, d.attempts, d.next_attempt_at, a.fired_at\n"
 	"FROM deliveries d JOIN alerts a ON a.id = d.alert_id\n"
-	"WHERE d.state = 'pending' AND d.next_attempt_at <= ?1\n"
-	"ORDER BY d.webhook, d.id LIMIT ?2";
+	"WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 AND NOT EXISTS (\n"
+	"  SELECT 1 FROM deliveries o JOIN alerts oa ON oa.id = o.alert_id\n"
+	"  WHERE o.webhook = d.webhook AND o.state = 'pending' AND o.next_attempt_at > ?1\n"
+	"    AND (oa.fired_at < a.fired_at OR (oa.fired_at = a.fired_at AND o.id < d.id)))\n"
+	"ORDER BY d.webhook, a.fired_at, d.id LIMIT ?2";
 
+/* When each webhook next gets a message: when its oldest pending row is
+ * due (the rows after it wait for it, see above). */
 static const char sql_delivery_pending[] =
-	"SELECT webhook, min(next_attempt_at), count(*) FROM deliveries WHERE state = 'pending'\n"
-	"GROUP BY webhook ORDER BY webhook";
+	"SELECT webhook, next_attempt_at, n FROM (\n"
+	"  SELECT d.webhook, d.next_attempt_at, count(*) OVER (PARTITION BY d.webhook) AS n,\n"
+	"    row_number() OVER (PARTITION BY d.webhook ORDER BY a.fired_at, d.id) AS k\n"
+	"  FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.state = 'pending')\n"
+	"WHERE k = 1 ORDER BY webhook";
 
 static const char sql_delivery_claim[] =
 	"UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = ?2,\n"

@@ -165,13 +165,15 @@ struct store_delivery {
 };
 
 /* The pending deliveries due at now (next_attempt_at <= now), grouped by
- * webhook and oldest first, at most max.  Caller frees with
+ * webhook and oldest alert first, at most max; a row whose webhook has an
+ * older alert's row pending and not due waits for it, so each webhook gets
+ * its alerts in the order they fired.  Caller frees with
  * store_deliveries_free(). */
 enum es_err store_delivery_due(struct store *s, int64_t now, size_t max,
 			       struct store_delivery **out, size_t *n, char *err, size_t errlen);
 void store_deliveries_free(struct store_delivery *d, size_t n);
-/* Per webhook with pending deliveries: how many, and the earliest
- * next_attempt_at among them. */
+/* Per webhook with pending deliveries: how many, and when the next of
+ * them can go (the next_attempt_at of its oldest alert's row). */
 struct store_pending {
 	char *webhook;
 	int64_t next_at;
