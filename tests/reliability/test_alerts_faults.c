@@ -508,6 +508,102 @@ test_webhook_down_two_hours(void)
 				"WHERE prev > delivered_at"), 0);
 }
 
+/* --- a burst ---------------------------------------------------------------- */
+
+/* tmp/burst.xml: n complaints numbered from first, published over the
+ * hour before T1 + HOUR. */
+static void
+burst_feed(int first, int n)
+{
+	FILE *fp = fopen(t_tmp("burst.xml"), "w");
+	char date[64];
+
+	fputs("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>b</title>\n", fp);
+	for (int i = first; i < first + n; i++) {
+		rfc822(T1 + HOUR - 3300 + (int64_t)(i - first) * 3000 / n, date, sizeof(date));
+		fprintf(fp, "<item><guid>b-%d</guid><title>Acme outage report %d</title>"
+			    "<link>https://forum.example/t/%d</link><pubDate>%s</pubDate>"
+			    "<description>Terrible, the app crashed again and support is awful.</description>"
+			    "</item>\n", i, i, i, date);
+	}
+	fputs("</channel></rss>\n", fp);
+	fclose(fp);
+	T_EQ_INT(httpd_routes(&srv, "route /burst.xml\nbody_file %s\n", t_tmp("burst.xml")), 0);
+}
+
+/* One source bursts 10,000 complaints and 10,000 more a few seconds later,
+ * under three rules on three webhooks: a handful of messages, not one per
+ * mention; Slack never gets two within a second. */
+static void
+test_burst(void)
+{
+	int64_t storm[1] = { T1 + HOUR };
+	int per = 10000 /* PARSE_MAX_ITEMS: one document */, rounds = rel_scale(2);
+	const char *conf, *db = rel_db("burst");
+	char now[64], env[80];
+	const char *envp[] = { env, NULL };
+	int posts = 0;
+	cJSON *r;
+	pid_t pid;
+
+	conf = rel_conf("burst", "interval = 2s\nhost_delay = 0\n[brand acme]\nquery = acme\n"
+				 "[source forum]\nurl = http://feeds.localhost:%d/burst.xml\n"
+				 "[webhook cx]\ntype = slack\nurl = http://hooks.localhost:%d/burst/slack/" TOKEN "\n"
+				 "[webhook dc]\ntype = discord\nurl = http://hooks.localhost:%d/burst/discord/" TOKEN "\n"
+				 "[webhook js]\ntype = json\nurl = http://hooks.localhost:%d/burst/json/" TOKEN "\n"
+				 "[alert neg]\nbrand = acme\nnotify = cx, dc, js\n"
+				 "[alert any]\nbrand = acme\nsentiment = any\nnotify = cx, dc, js\n"
+				 "[alert all-brands]\nnotify = cx, dc, js\n",
+			srv.port, srv.port, srv.port, srv.port);
+	T_EQ_INT(httpd_routes(&srv, "route /burst/*\nstatus 200\nbody ok\n"), 0);
+	/* A week of ordinary history first (the backlog feed of the other
+	 * tests, under the same path). */
+	write_feed("burst", storm, 0, 0, "", "");
+	T_EQ_INT(at(T1, conf, NULL, "once", "--all", NULL), 0);
+	burst_feed(0, per);
+	iso(T1 + HOUR, now, sizeof(now));
+	snprintf(env, sizeof(env), "EARSHOT_NOW=%s", now);
+	pid = rel_spawn("burst.log", envp, "-c", conf, "run", (char *)NULL);
+	for (int k = 1; k <= rounds; k++) {
+		char sql[64];
+		long long want = 192 + (long long)k * per;
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM mentions");
+		for (int waited = 0; waited < 1200 && rel_db_int(db, sql) < want; waited++)
+			rel_sleep_ms(100);
+		T_EQ_INT(rel_db_int(db, sql), want);
+		if (k < rounds)
+			burst_feed(k * per, per);
+	}
+	rel_sleep_ms(6000);  /* detection every 2 s at most, then delivery */
+	kill(pid, SIGTERM);
+	T_EQ_INT(rel_reap(pid, "burst.log", NULL), 0);
+	for (int k = 0; k < 3; k++) {
+		static const char *const paths[] = { "/burst/slack/" TOKEN, "/burst/discord/" TOKEN,
+						     "/burst/json/" TOKEN };
+		int n = httpd_count(&srv, paths[k]);
+
+		posts += n;
+		T_ASSERT(n >= 1 && n <= 3);
+	}
+	fprintf(stderr, "  %d mentions in a burst: %lld alerts, %d messages in all\n", rounds * per,
+		rel_db_int(db, "SELECT count(*) FROM alerts"), posts);
+	T_ASSERT(rel_db_int(db, "SELECT count(*) FROM alerts") <= 3);
+	T_EQ_INT(rel_db_int(db, "SELECT count(*) FROM deliveries WHERE state = 'delivered'"),
+		 3 * rel_db_int(db, "SELECT count(*) FROM alerts"));
+	/* Slack: at least a second between two messages. */
+	r = requests("/burst/slack/" TOKEN);
+	for (int i = 1; i < cJSON_GetArraySize(r); i++) {
+		double gap = cJSON_GetObjectItem(cJSON_GetArrayItem(r, i), "t")->valuedouble -
+			     cJSON_GetObjectItem(cJSON_GetArrayItem(r, i - 1), "t")->valuedouble;
+
+		t_checks++;
+		if (gap < 995)
+			t_fail(__FILE__, __LINE__, "two Slack messages %.0f ms apart", gap);
+	}
+	cJSON_Delete(r);
+}
+
 int
 main(void)
 {
@@ -520,6 +616,7 @@ main(void)
 	REL_RUN(test_hostile_text);
 	REL_RUN(test_kill9_after_2xx);
 	REL_RUN(test_webhook_down_two_hours);
+	REL_RUN(test_burst);
 	httpd_stop(&srv);
 	return t_report();
 }
