@@ -23,6 +23,12 @@ static const char sql_mention_insert[] =
 	"WHERE NOT EXISTS (SELECT 1 FROM mention_tombstones WHERE source_id = ?1 AND guid = ?2)\n"
 	"ON CONFLICT (source_id, guid) DO NOTHING";
 
+/* A source inside a transaction its caller opened (several sources in
+ * one commit): its rows are undone alone when it fails. */
+static const char sql_savepoint[] = "SAVEPOINT ingest";
+static const char sql_release[] = "RELEASE ingest";
+static const char sql_rollback_to[] = "ROLLBACK TO ingest";
+
 static const char sql_brand_insert[] =
 	"INSERT OR IGNORE INTO mention_brands (brand, mention_id) VALUES (?1, ?2)";
 
@@ -155,6 +161,8 @@ store_insert_mention(struct store *s, int64_t source_id, int64_t seen, struct st
 	if (rc != SQLITE_DONE)
 		return store_fail(s, rc, err, errlen, "insert mention");
 	it->id = sqlite3_changes(s->db) ? sqlite3_last_insert_rowid(s->db) : 0;
+	if (it->id)
+		store_fts_pending(s, it->id);
 	return ES_OK;
 }
 
@@ -205,15 +213,61 @@ store_update_source(struct store *s, const struct store_fetch *f, size_t inserte
 	return ES_OK;
 }
 
+/* Runs one of the savepoint statements above. */
+static enum es_err
+store_savepoint_exec(struct store *s, const char *sql, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err, errlen);
+	int rc;
+
+	if (!st)
+		return ES_EDB;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ES_OK : store_fail(s, rc, err, errlen, sql);
+}
+
+/* Opens this ingest's transaction, or its savepoint inside the caller's. */
+static enum es_err
+ingest_open(struct store *s, bool nested, char *err, size_t errlen)
+{
+	return nested ? store_savepoint_exec(s, sql_savepoint, err, errlen)
+		      : store_begin(s, err, errlen);
+}
+
+static enum es_err
+ingest_close(struct store *s, bool nested, char *err, size_t errlen)
+{
+	return nested ? store_savepoint_exec(s, sql_release, err, errlen)
+		      : store_commit(s, err, errlen);
+}
+
+/* Undoes this ingest.  NOTE: after some errors (disk full, I/O) SQLite has
+ * already rolled back the caller's whole transaction; store_in_tx() then
+ * says so. */
+static void
+ingest_undo(struct store *s, bool nested)
+{
+	if (!nested) {
+		store_rollback(s);
+		return;
+	}
+	if (store_in_tx(s)) {
+		sqlite3_exec(s->db, sql_rollback_to, NULL, NULL, NULL);
+		sqlite3_exec(s->db, sql_release, NULL, NULL, NULL);
+	}
+}
+
 enum es_err
 store_ingest(struct store *s, const struct store_fetch *f, struct store_item *items, size_t n,
 	     struct store_ingest_result *res, char *err, size_t errlen)
 {
 	int64_t seen = f->fetched_at ? f->fetched_at : when_now();
+	bool nested = s->in_tx;
 	size_t inserted = 0;
 	enum es_err rc;
 
-	if ((rc = store_begin(s, err, errlen)))
+	if ((rc = ingest_open(s, nested, err, errlen)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].m->guid) {
@@ -227,7 +281,7 @@ store_ingest(struct store *s, const struct store_fetch *f, struct store_item *it
 		inserted += items[i].id != 0;
 	}
 	if ((rc = store_update_source(s, f, inserted, err, errlen)) ||
-	    (rc = store_commit(s, err, errlen)))
+	    (rc = ingest_close(s, nested, err, errlen)))
 		goto fail;
 	if (res) {
 		res->inserted = inserted;
@@ -235,7 +289,7 @@ store_ingest(struct store *s, const struct store_fetch *f, struct store_item *it
 	}
 	return ES_OK;
 fail:
-	store_rollback(s);
+	ingest_undo(s, nested);
 	for (size_t i = 0; i < n; i++)
 		items[i].id = 0;
 	return rc;
