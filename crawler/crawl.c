@@ -22,6 +22,7 @@
 
 #define CRAWL_MAX_WAIT_MS 60000 /* the loop looks at its flags at least this often */
 #define CRAWL_MAX_PENDING 64    /* results waiting for the writer before fetching pauses */
+#define CRAWL_WRITE_BATCH 64    /* sources committed together, at most */
 
 struct crawl;
 
@@ -478,12 +479,11 @@ job_prepare(struct store_job *j, struct src *s, const struct fetch_result *res)
 	j->rep.detail = j->detail;
 }
 
-/* On the writer thread: the one transaction, then the ingest hook. */
+/* On the writer thread: one source's mentions and state (a transaction
+ * of its own, or a savepoint in the batch's). */
 static void
-job_run(struct worker_job *w)
+job_store(struct crawl *cr, struct store_job *j)
 {
-	struct store_job *j = (struct store_job *)w;
-	struct crawl *cr = j->cr;
 	struct store_ingest_result ir = { 0 };
 
 	j->rc = store_ingest(cr->st, &j->f, j->items, j->nitems, &ir, j->detail, sizeof(j->detail));
@@ -493,8 +493,61 @@ job_run(struct worker_job *w)
 	} else {
 		j->rep.outcome = FETCH_STORE;
 	}
-	if (cr->hooks.ingested)
-		cr->hooks.ingested(cr->hooks.ctx, cr->st, &j->rep);
+}
+
+/* Marks the jobs from list up to stop (NULL: all) that were stored as
+ * failed after all: their transaction was lost. */
+static void
+batch_lost(struct worker_job *list, const struct worker_job *stop, enum es_err rc, const char *why)
+{
+	for (struct worker_job *w = list; w != stop; w = w->next) {
+		struct store_job *j = (struct store_job *)w;
+
+		if (j->rc != ES_OK)
+			continue;
+		j->rc = rc;
+		snprintf(j->detail, sizeof(j->detail), "%s", why);
+		j->rep.outcome = FETCH_STORE;
+		j->rep.inserted = j->rep.duplicates = 0;
+	}
+}
+
+/* On the writer thread: every result that queued up while the last commit
+ * ran, in one transaction, each source in a savepoint of its own (a bad
+ * one undoes only itself), then the ingest hook for each once committed.
+ * Under load that is up to CRAWL_WRITE_BATCH sources a commit: a commit
+ * and its full-text flush cost about as much as storing a source's
+ * mentions (bench/README.md, "Profiles"); idle, it is one source, as
+ * before.  A crash loses whole sources, which are fetched again. */
+static void
+write_batch(void *ctx, struct worker_job *list)
+{
+	struct crawl *cr = ctx;
+	char err[ES_ERRLEN];
+	enum es_err rc;
+	bool tx = list->next && store_begin(cr->st, err, sizeof(err)) == ES_OK;
+
+	for (struct worker_job *w = list; w; w = w->next) {
+		struct store_job *j = (struct store_job *)w;
+
+		job_store(cr, j);
+		if (tx && j->rc != ES_OK && !store_in_tx(cr->st)) {
+			/* SQLite ended the transaction: the batch so far is lost,
+			 * the rest goes one transaction each. */
+			batch_lost(list, w, j->rc, j->detail);
+			tx = false;
+		}
+	}
+	if (tx && (rc = store_commit(cr->st, err, sizeof(err))) != ES_OK) {
+		store_rollback(cr->st);
+		batch_lost(list, NULL, rc, err);
+	}
+	for (struct worker_job *w = list; w; w = w->next) {
+		struct store_job *j = (struct store_job *)w;
+
+		if (cr->hooks.ingested)
+			cr->hooks.ingested(cr->hooks.ctx, cr->st, &j->rep);
+	}
 }
 
 /* Back on the main thread: the source's new state, schedule and report. */
@@ -566,7 +619,6 @@ finish_source(struct crawl *cr, struct src *s, const struct fetch_result *res)
 	struct store_job *j = xcalloc(1, sizeof(*j));
 	int64_t ttl_ms = -1;
 
-	j->base.run = job_run;
 	j->cr = cr;
 	j->s = s;
 	j->fetched_ms = when_mono_ms();
@@ -1042,7 +1094,7 @@ crawl_new(struct conf *conf, struct store *st, const struct crawl_pipeline *pipe
 			return NULL;
 		}
 	}
-	cr->writer = worker_new(wake_cb, cr);
+	cr->writer = worker_new_batch(write_batch, CRAWL_WRITE_BATCH, wake_cb, cr);
 	return cr;
 }
 
