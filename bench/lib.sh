@@ -7,7 +7,7 @@
 #   ROW <TAB> SIZE <TAB> TOOL <TAB> REP <TAB> METRIC <TAB> VALUE
 #
 # which bench/table.py turns into the table.  A runner sourced this file
-# after setting $here (its own folder); it can be run alone
+# after setting $here (its own folder; bench/run sets $bench instead); it can be run alone
 # (bench/parse/run) or by bench/run, which sets the environment below:
 #   ES_BENCH_RESULTS   where lines go (default bench/out/results.tsv, appended)
 #   ES_BENCH_REPS      repetitions (each runner has its own default)
@@ -15,7 +15,8 @@
 #   ES_BENCH_NOBUILD   1: the build is fresh (bench/run built it already)
 # NOTE: /usr/bin/python3 on purpose: the peers (feedparser, nltk) are
 # Debian's packages, which a python3 earlier on PATH (pyenv) does not see.
-top=$(cd "$here/../.." && pwd)
+bench=${bench:-$(cd "$here/.." && pwd)}
+top=$(cd "$bench/.." && pwd)
 out=$top/bench/out
 build=$out/build
 bin=$out/bin
@@ -67,4 +68,39 @@ timed() {
 	shift
 	/usr/bin/time -f '%e %U %S %M' -o "$f" "$@" >"$f.out" 2>"$f.err" || true
 	tail -1 "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+}
+
+# nginx_start DIR: serves DIR/www with Debian's nginx on a free loopback
+# port (our own process, config in DIR, ETag and Last-Modified on); sets
+# $port.  nginx_stop DIR ends it.
+nginx_start() {
+	port=$($py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	mkdir -p "$1/tmp"
+	chmod 755 "$1"   # nginx's workers run as nobody
+	cat >"$1/nginx.conf" <<CONF
+worker_processes 1;
+daemon on;
+pid $1/nginx.pid;
+error_log $1/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 100000;
+	keepalive_timeout 60s;
+	client_body_temp_path $1/tmp/body;
+	proxy_temp_path $1/tmp/proxy;
+	fastcgi_temp_path $1/tmp/fastcgi;
+	uwsgi_temp_path $1/tmp/uwsgi;
+	scgi_temp_path $1/tmp/scgi;
+	types { application/rss+xml xml; application/atom+xml atom; application/feed+json json; }
+	server { listen 127.0.0.1:$port; server_name _; root $1/www; etag on; }
+}
+CONF
+	nginx -c "$1/nginx.conf" -p "$1"
+	sleep 0.3
+}
+nginx_stop() {
+	[ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid")" 2>/dev/null || true
 }
