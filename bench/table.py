@@ -167,15 +167,27 @@ if vals("match", "300 B", "earshot", "ns_mention"):
 
 # ingest
 n = main_size("ingest")
+
+
+def pct(row, size, a, b):
+    va, vb = vals(row, size, a, "mentions_s"), vals(row, size, b, "mentions_s")
+    rs = [va[k] / vb[k] for k in va if k in vb and vb[k]]
+    if not rs:
+        return None, "–"
+    txt = "%.0f%%" % (100 * statistics.median(rs))
+    if len(rs) > 1:
+        txt += " (%.0f–%.0f%%)" % (100 * min(rs), 100 * max(rs))
+    return statistics.median(rs), txt
+
+
 if n:
-    r, t = paired("ingest", n, "earshot", "mentions_s", "raw", "mentions_s")
-    out("| ingest %s mentions end to end: parse + match + score + store, db on disk | %s mentions/s | limit, raw batched INSERT of the same rows, same schema: %s rows/s | %s of the limit | ≥ 50% | %s |" % (
+    r, t = pct("ingest", n, "earshot", "raw")
+    out("| ingest %s mentions end to end: parse + match + score + store, database on disk | %s mentions/s | limit, raw batched INSERT of the same rows into the same schema: %s rows/s | %s of the limit | ≥ 50%% | %s |" % (
         num(float(n)), fig("ingest", n, "earshot", "mentions_s"), fig("ingest", n, "raw", "mentions_s"),
-        "–" if r is None else "%.0f%%" % (100 * r) + t[t.find(" "):].replace("×", "") if " " in t else "%.0f%%" % (100 * r),
-        verdict(None if r is None else r >= 0.5)))
-    r2, t2 = paired("ingest", n, "earshot-1tx", "mentions_s", "raw", "mentions_s")
-    out("| | the same, one transaction per source: %s mentions/s | | %s | | |" % (
-        fig("ingest", n, "earshot-1tx", "mentions_s"), "–" if r2 is None else "%.0f%% of the limit" % (100 * r2)))
+        t, verdict(None if r is None else r >= 0.5)))
+    r2, t2 = pct("ingest", n, "earshot-1tx", "raw")
+    out("| | the same, one transaction per source: %s mentions/s | | %s of the limit | | |" % (
+        fig("ingest", n, "earshot-1tx", "mentions_s"), t2))
 
 # detect
 if vals("detect", "100", "earshot", "cpu_s"):
@@ -244,22 +256,32 @@ if len(ms) >= 2:
 out("")
 out("## Other lines of the same run")
 out("")
-out("| work | size | what | figure |")
+out("| work | size | what | figures |")
 out("|---|---|---|---|")
-shown = {("crawl", "earshot-cold-tmpfs"), ("crawl", "earshot-cold-polite"), ("detect", "earshot-detect-csv")}
-for (row, size, tool, metric), v in sorted(data.items()):
-    key = (row, tool)
-    if row == "crawl" and tool in ("earshot-cold-tmpfs", "earshot-cold-polite") and metric in ("wall_s", "rss_mib", "mentions_s"):
-        out("| crawl | %s feeds | %s | %s %s |" % (size, tool, fig(row, size, tool, metric), metric))
-    elif row == "ingest" and "study" in size and metric in ("mentions_s", "db_mib"):
-        out("| ingest | %s | %s | %s %s |" % (size.replace(" study", " mentions"), tool, fig(row, size, tool, metric), metric.replace("_", "/")))
-    elif row == "match" and "brands" in size and metric == "ns_mention":
-        out("| match | %s | %s | %s ns/mention |" % (size, tool, fig(row, size, tool, metric)))
+seen = set()
+for (row, size, tool, metric) in sorted(data):
+    if (row, size, tool) in seen:
+        continue
+    seen.add((row, size, tool))
+    if row == "crawl" and tool in ("earshot-cold-tmpfs", "earshot-cold-polite"):
+        what = {"earshot-cold-tmpfs": "earshot once --all, cold, database on /dev/shm",
+                "earshot-cold-polite": "earshot once --all, cold, default politeness (per_host 2, host_delay 1s)"}[tool]
+        out("| crawl | %s feeds | %s | %s s, %s mentions/s, %s MiB |" % (
+            size, what, fig(row, size, tool, "wall_s"), num(med(vals(row, size, tool, "mentions_s"))),
+            num(med(vals(row, size, tool, "rss_mib")))))
+    elif row == "ingest" and "study" in size:
+        out("| ingest | %s mentions | %s | %s mentions/s, %s s CPU, database %s MiB |" % (
+            size.split()[0], tool, fig(row, size, tool, "mentions_s"), num(med(vals(row, size, tool, "cpu_s"))),
+            num(med(vals(row, size, tool, "db_mib")))))
+    elif row == "match" and "brands" in size and tool == "earshot":
+        out("| match | %s | earshot (memchr) | %s ns/mention (%s ns), %s%% of mentions matched |" % (
+            size, fig(row, size, tool, "ns_mention"), num(med(vals(row, size, "memchr", "ns_mention"))),
+            num(med(vals(row, size, tool, "matched_pct")))))
     elif row == "detect" and tool == "earshot-detect-csv":
-        out("| detect | %s CSV files | earshot detect, one process each | %s s wall |" % (size, fig(row, size, tool, metric)))
-    elif row == "idle" and tool == "earshot-once" and metric == "wall_s":
+        out("| detect | %s CSV files | earshot detect, one process each | %s s wall |" % (size, fig(row, size, tool, "wall_s")))
+    elif row == "idle" and tool == "earshot-once":
         out("| idle | %s sources | earshot once --all to fill the store | %s s, %s MiB |" % (
-            size, fig(row, size, tool, metric), num(med(vals(row, size, tool, "rss_mib")))))
+            size, fig(row, size, tool, "wall_s"), num(med(vals(row, size, tool, "rss_mib")))))
 secs = ", ".join("%s %s s" % (k[8:], v) for k, v in meta.items() if k.startswith("seconds_"))
 out("")
 out("Time per row: %s." % secs)
