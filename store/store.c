@@ -295,6 +295,13 @@ store_configure(struct store *s, char *err, size_t errlen)
 	    (rc = store_exec(s, "PRAGMA synchronous = NORMAL", err, errlen, s->path)) ||
 	    (rc = store_exec(s, "PRAGMA journal_size_limit = 67108864", err, errlen, s->path)))
 		return rc;
+	/* Statement and savepoint journals in memory, not in files under
+	 * /var/tmp: each source in a batch is a savepoint, and every page it
+	 * first touches was copied to such a file (strace of a cold crawl of
+	 * 1,000 feeds: 368,645 pwrite calls, 87,395 with this).  They hold at
+	 * most the pages of one source's savepoint or one statement. */
+	if ((rc = store_exec(s, "PRAGMA temp_store = MEMORY", err, errlen, s->path)))
+		return rc;
 	return ES_OK;
 }
 
