@@ -130,12 +130,21 @@ store_counted_at(const struct mention *m, int64_t seen)
 	return m->published > 0 && m->published <= seen ? m->published : seen;
 }
 
+/* When a fetch was seen, as Unix seconds and as the ISO 8601 text bound
+ * for every one of its mentions (formatted once, not three times a row:
+ * when_fmt_iso was 3% of an end-to-end ingest in callgrind). */
+struct seen {
+	int64_t t;
+	char iso[WHEN_ISOLEN];
+};
+
 static enum es_err
-store_insert_mention(struct store *s, int64_t source_id, int64_t seen, struct store_item *it,
-		     char *err, size_t errlen)
+store_insert_mention(struct store *s, int64_t source_id, const struct seen *seen,
+		     struct store_item *it, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = store_stmt(s, sql_mention_insert, err, errlen);
 	const struct mention *m = it->m;
+	char pub[WHEN_ISOLEN];
 	int rc;
 
 	if (!st)
@@ -147,9 +156,11 @@ store_insert_mention(struct store *s, int64_t source_id, int64_t seen, struct st
 	store_bind_text(st, 5, m->text);
 	store_bind_text(st, 6, m->author);
 	store_bind_text(st, 7, m->lang);
-	store_bind_time(st, 8, m->published);
-	store_bind_time(st, 9, seen);
-	store_bind_time(st, 10, store_counted_at(m, seen));
+	if (m->published)
+		sqlite3_bind_text(st, 8, when_fmt_iso(m->published, pub), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, seen->iso, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, store_counted_at(m, seen->t) == seen->t ? seen->iso : pub, -1,
+			  SQLITE_STATIC);
 	if (m->rating == m->rating && m->rating >= 0 && m->rating <= 1)
 		sqlite3_bind_double(st, 11, m->rating);
 	else
@@ -262,19 +273,20 @@ enum es_err
 store_ingest(struct store *s, const struct store_fetch *f, struct store_item *items, size_t n,
 	     struct store_ingest_result *res, char *err, size_t errlen)
 {
-	int64_t seen = f->fetched_at ? f->fetched_at : when_now();
+	struct seen seen = { .t = f->fetched_at ? f->fetched_at : when_now() };
 	bool nested = s->in_tx;
 	size_t inserted = 0;
 	enum es_err rc;
 
 	if ((rc = ingest_open(s, nested, err, errlen)))
 		return rc;
+	when_fmt_iso(seen.t, seen.iso);
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].m->guid) {
 			rc = es_error(ES_EINVAL, err, errlen, "mention without a guid");
 			goto fail;
 		}
-		if ((rc = store_insert_mention(s, f->source_id, seen, &items[i], err, errlen)))
+		if ((rc = store_insert_mention(s, f->source_id, &seen, &items[i], err, errlen)))
 			goto fail;
 		if (items[i].id && (rc = store_insert_brands(s, &items[i], err, errlen)))
 			goto fail;
