@@ -527,10 +527,12 @@ batch_lost(struct worker_job *list, const struct worker_job *stop, enum es_err r
 /* On the writer thread: every result that queued up while the last commit
  * ran, in one transaction, each source in a savepoint of its own (a bad
  * one undoes only itself), then the ingest hook for each once committed.
- * Under load that is up to CRAWL_WRITE_BATCH sources a commit: a commit
- * and its full-text flush cost about as much as storing a source's
- * mentions (bench/README.md, "Profiles"); idle, it is one source, as
- * before.  A crash loses whole sources, which are fetched again. */
+ * Under load that is up to CRAWL_WRITE_BATCH sources a commit, because a
+ * commit costs: every page it touched goes to the log again, and the
+ * full-text index gets a segment (bench/ingest, raw INSERT of 300,000
+ * rows: 9,981 rows/s at 35 a commit, 19,801 at 2,240, 34,501 at 20,000;
+ * bench/README.md, "Profiles").  Idle, a batch is one source, as before.
+ * A crash loses whole sources, which are fetched again. */
 static void
 write_batch(void *ctx, struct worker_job *list)
 {
