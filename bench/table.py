@@ -258,7 +258,14 @@ growth("ingest", "earshot", "wall_s", 1e6, "µs wall per mention; DB KiB per men
 growth("ingest", "earshot", "wall_s", 1e6, "µs wall per mention; peak RSS", "rss_mib", label="ingest (earshot)")
 growth("ingest", "raw", "wall_s", 1e6, "µs wall per row", label="ingest (limit)")
 growth("detect", "earshot", "cpu_s", 1e3, "ms CPU per brand-year", label="detect (earshot)")
-growth("idle", "earshot", "rss_mib", 1024, "KiB RSS per source", label="idle daemon")
+ss = sizes("idle", "earshot", "rss_mib")
+if len(ss) >= 2:
+    ms = [med(vals("idle", s, "earshot", "rss_mib")) for s in ss]
+    steps = [(ms[i + 1] - ms[i]) * 1024 / (ss[i + 1] - ss[i]) for i in range(len(ss) - 1)]
+    out("| idle daemon | RSS: MiB, then KiB per added source | %s | | | %s MiB; %s KiB per source | linear: %s MiB + sources × %s KiB |" % (
+        " / ".join(num(float(s)) for s in ss), " / ".join(num(m) for m in ms),
+        " / ".join(num(x) for x in steps), num(ms[0] - steps[-1] * ss[0] / 1024),
+        num(statistics.median(steps))))
 ms = [s for s in ("100 B", "300 B", "1000 B") if vals("match", s, "earshot", "ns_mention")]
 if len(ms) >= 2:
     per = [med(vals("match", s, "earshot", "ns_mention")) / int(s.split()[0]) for s in ms]
