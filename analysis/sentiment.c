@@ -1274,11 +1274,13 @@ senti_score_mention(const struct senti *s, const char *title, const char *text, 
 	scan_finish(&st, &pp, out);
 	if (isnan(rating))
 		return;
-	stars = 5.0 * (rating < 0 ? 0 : rating > 1 ? 1 : rating);
-	r = (stars - 3.0) / 2.0;
-	r = r < -1 ? -1 : r > 1 ? 1 : r;
+	/* rating is (stars - worst) / (best - worst): on 1..5 stars, 1 is 0,
+	 * 3 is 0.5 and 5 is 1; r puts it on the compound's -1..1. */
+	stars = rating < 0 ? 0 : rating > 1 ? 1 : rating;
+	r = 2.0 * stars - 1.0;
 	out->compound = 0.75 * r + 0.25 * out->compound;
-	out->label = stars < 2.5 ? SENTI_NEGATIVE : stars > 3.5 ? SENTI_POSITIVE : SENTI_NEUTRAL;
+	out->label = stars < SENTI_RATING_NEGATIVE ? SENTI_NEGATIVE
+		     : stars > SENTI_RATING_POSITIVE ? SENTI_POSITIVE : SENTI_NEUTRAL;
 }
 
 enum senti_label

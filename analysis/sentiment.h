@@ -60,12 +60,15 @@ void senti_free(struct senti *s);
 void senti_score(const struct senti *s, const char *text, size_t len, struct senti_score *out);
 
 /* Scores a mention: its title and text (either may be NULL) as one
- * document, the title as a sentence of its own.  When rating (stars
- * normalised to 0..1, i.e. stars / best) is not NAN it decides the label
- * (2 of 5 stars or fewer negative, 3 neutral, 4 or more positive; below 2.5
- * of 5 negative, above 3.5 positive in between) and the compound is 3/4 the
- * rating ((stars - 3) / 2, in -1..1) and 1/4 the text; pos, neu and neg
- * describe the text alone. */
+ * document, the title as a sentence of its own.  When rating is not NAN it
+ * is the review's stars normalised as the parsers do, (stars - worst) /
+ * (best - worst) in 0..1, and it decides the label: below
+ * SENTI_RATING_NEGATIVE negative (1 or 2 of 5 stars), above
+ * SENTI_RATING_POSITIVE positive (4 or 5 of 5), neutral between (3 of 5);
+ * the compound is then 3/4 the rating (put on -1..1) and 1/4 the text.
+ * pos, neu and neg describe the text alone. */
+#define SENTI_RATING_NEGATIVE 0.375
+#define SENTI_RATING_POSITIVE 0.625
 void senti_score_mention(const struct senti *s, const char *title, const char *text,
 			 double rating, struct senti_score *out);
 

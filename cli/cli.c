@@ -28,13 +28,6 @@ cli_usage_error(const char *name, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int
-cli_unfinished(const char *name)
-{
-	fprintf(stderr, "earshot %s: not available in this version yet\n", name);
-	return EXIT_USAGE;
-}
-
 /* The checks feeds.conf runs on values only other modules understand. */
 static void
 cli_register_checks(void)

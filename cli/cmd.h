@@ -45,8 +45,6 @@ char *cli_db_path(const struct cli *cli, const struct conf *c);
 /* path as named in feeds.conf, taken relative to the directory of feeds.conf
  * unless absolute.  NULL for a NULL or empty path; caller frees. */
 char *cli_conf_relative(const struct conf *c, const char *path);
-/* For subcommands a later change fills in: says so, returns EXIT_USAGE. */
-int cli_unfinished(const char *name);
 
 int cmd_run(struct cli *cli, int argc, char **argv);
 int cmd_once(struct cli *cli, int argc, char **argv);

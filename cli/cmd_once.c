@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts/alerter.h"
 #include "cli/cmd.h"
 #include "cli/table.h"
 #include "core/log.h"
@@ -147,6 +148,37 @@ once_senti(const struct conf *conf)
 	return sc;
 }
 
+#define ONCE_ALERT_MS 30000 /* longest time spent delivering alerts at the end */
+
+/* After the pass: every rule and source-health check, then the pending
+ * deliveries for at most ONCE_ALERT_MS; what is left stays in the outbox
+ * for the next run.  Prints a line when there was anything to do. */
+static void
+once_alerts(const struct conf *conf, const char *db)
+{
+	struct alerter_opts o;
+	struct alerter *a = NULL;
+	struct outbox_stats st;
+	char err[ES_ERRLEN];
+	size_t fired, left;
+
+	alerter_opts_default(&o);
+	o.outbox.user_agent = conf->global.user_agent;
+	if (alerter_new(NULL, db, conf, &o, &a, err, sizeof(err)) != ES_OK) {
+		fprintf(stderr, "earshot once: alerts: %s\n", err);
+		return;
+	}
+	fired = alerter_check_all(a);
+	left = alerter_flush(a, ONCE_ALERT_MS);
+	outbox_stats(alerter_outbox(a), &st);
+	if (fired || st.posts || left)
+		printf("alerts: %zu raised; %zu message%s sent, %zu deliver%s done, %zu failed, "
+		       "%zu pending\n",
+		       fired, st.posts, st.posts == 1 ? "" : "s", st.delivered,
+		       st.delivered == 1 ? "y" : "ies", st.failed, left);
+	alerter_free(a);
+}
+
 int
 cmd_once(struct cli *cli, int argc, char **argv)
 {
@@ -172,7 +204,6 @@ cmd_once(struct cli *cli, int argc, char **argv)
 		conf_free(conf);
 		return EXIT_FAIL;
 	}
-	free(db);
 	/* On a terminal the progress line replaces the per-source log lines. */
 	if (isatty(STDERR_FILENO) && cli->verbosity <= 0) {
 		hooks.progress = once_progress;
@@ -180,6 +211,7 @@ cmd_once(struct cli *cli, int argc, char **argv)
 	}
 	once_signals();
 	if (!(sc = once_senti(conf))) {
+		free(db);
 		conf_free(conf);
 		store_close(st);
 		return EXIT_FAIL;
@@ -188,10 +220,14 @@ cmd_once(struct cli *cli, int argc, char **argv)
 	if (!(once_crawl = crawl_new(conf, st, &pipe, &hooks, &sig, err, sizeof(err)))) {
 		senti_free(sc);
 		fprintf(stderr, "earshot once: %s\n", err);
+		free(db);
 		store_close(st);
 		return EXIT_FAIL;
 	}
 	status = once_pass(once_crawl, sel, name, hooks.progress != NULL);
+	if (status != EXIT_USAGE && !once_stop)
+		once_alerts(conf, db);
+	free(db);
 	crawl_free(once_crawl);
 	once_crawl = NULL;
 	senti_free(sc);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts/alerter.h"
 #include "cli/cmd.h"
 #include "core/log.h"
 #include "analysis/sentiment.h"
@@ -18,6 +19,7 @@
 
 static volatile sig_atomic_t run_stop, run_reload;
 static struct crawl *run_crawl;
+static struct alerter *run_alerter;
 
 static void
 run_on_signal(int sig)
@@ -42,15 +44,33 @@ run_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Called after each source's fetch is committed.
- * NOTE: the hook for alerts: spike detection over the brands this source
- * fed, then due webhook deliveries, go here once alerts/ exists. */
+/* Called on the crawler's writer thread after each source's fetch is
+ * committed: tells the alerter which brands have new mentions.  Detection
+ * and delivery run in the alerter's own threads (alerts/alerter.h). */
 static void
 run_after_ingest(void *ctx, struct store *st, const struct crawl_report *r)
 {
 	(void)ctx;
 	(void)st;
-	(void)r;
+	if (run_alerter)
+		alerter_after_source(run_alerter, r->name, r->inserted);
+}
+
+/* The alerter, with its detector and sender threads; NULL with a message
+ * on stderr when it cannot start. */
+static struct alerter *
+run_alerts(const struct conf *conf, const char *db)
+{
+	struct alerter_opts o;
+	struct alerter *a = NULL;
+	char err[ES_ERRLEN];
+
+	alerter_opts_default(&o);
+	o.thread = true;
+	o.outbox.user_agent = conf->global.user_agent;
+	if (alerter_new(NULL, db, conf, &o, &a, err, sizeof(err)) != ES_OK)
+		fprintf(stderr, "earshot run: alerts: %s\n", err);
+	return a;
 }
 
 /* Loads feeds.conf again; on errors keeps the configuration in force. */
@@ -69,6 +89,8 @@ run_reload_conf(struct cli *cli)
 	}
 	if (crawl_reload(run_crawl, c, err, sizeof(err)) != ES_OK)
 		log_error("reload failed", "error=%s", logq(err));
+	/* The crawl keeps every conf it was given until crawl_free. */
+	alerter_set_conf(run_alerter, c);
 }
 
 static int
@@ -140,11 +162,21 @@ cmd_run(struct cli *cli, int argc, char **argv)
 		store_close(st);
 		return EXIT_FAIL;
 	}
+	if (!(run_alerter = run_alerts(conf, db))) {
+		crawl_free(run_crawl);
+		senti_free(sc);
+		free(db);
+		store_close(st);
+		return EXIT_FAIL;
+	}
 	log_info("running", "database=%s sources=%zu", logq(db), conf->nsources);
 	free(db);
 	status = run_loop(cli);
 	log_info("stopped", "fetched=%zu new=%zu", crawl_totals(run_crawl)->done,
 		 crawl_totals(run_crawl)->inserted);
+	/* The crawl has settled: its writer calls the hook no more. */
+	alerter_free(run_alerter);
+	run_alerter = NULL;
 	crawl_free(run_crawl);
 	run_crawl = NULL;
 	senti_free(sc);

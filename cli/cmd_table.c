@@ -57,10 +57,16 @@ const struct cmd cmd_table[] = {
 	  "sentiment and the top sources; then every source's health: ok, failing (since when,\n"
 	  "how many failed fetches, the last error) or never fetched, and its mentions in the\n"
 	  "last 7 days.  --json prints the same as one JSON object." },
-	{ "alerts", cmd_alerts, "[--test WEBHOOK]",
+	{ "alerts", cmd_alerts, "[--limit N] [--test WEBHOOK | --reset WEBHOOK | --send [--timeout D]]",
 	  "list alerts and deliveries; send a test message",
-	  "Lists recent alerts with their delivery states and the rules still warming up.\n"
-	  "--test WEBHOOK sends a test message and prints the HTTP outcome." },
+	  "Lists the recent alerts with the state of each delivery, the rules (those still\n"
+	  "warming up say how much history they have and need) and the webhooks (ok, paused\n"
+	  "by a rate limit, broken, or disabled by an empty url).\n"
+	  "--test WEBHOOK sends a test message and prints the HTTP outcome (exit 0 on 2xx).\n"
+	  "--reset WEBHOOK clears a webhook marked broken by a 400/401/403/404/410 answer,\n"
+	  "which otherwise gets no traffic until its url changes in feeds.conf.\n"
+	  "--send checks every rule and source now and delivers what is pending, for at most\n"
+	  "--timeout (30s), as `earshot once` does after its pass." },
 	{ "detect", cmd_detect,
 	  "[--window D] [--baseline D] [--threshold X] [--min-count N] [--cooldown D] [FILE|-]",
 	  "run the spike detector over a timestamp,value CSV",
@@ -81,7 +87,10 @@ const struct cmd cmd_table[] = {
 	  "file (FILE:LINE: message), 2 for bad options." },
 	{ "backtest", cmd_backtest, "[--since D] RULE",
 	  "replay an alert rule over stored mentions",
-	  "Lists when the [alert RULE] would have fired over the stored mentions." },
+	  "Replays the [alert RULE] over the stored mentions bucket by bucket, as the daemon\n"
+	  "would have seen them (cooldown included), and lists each time it would have fired\n"
+	  "in the last --since (30d): the window's end, its count, the usual count, the score\n"
+	  "and, with share = yes, the share.  Nothing is written." },
 	{ "export", cmd_export, "[--since D] [--brand B] --format csv|jsonl [-o FILE]",
 	  "stream mentions as CSV or JSON lines",
 	  "Writes every stored mention counted since D (a duration such as 30d, or a date),\n"

@@ -32,7 +32,7 @@ enum es_err {
 	ES_EHTTP,         /* unexpected HTTP status */
 	ES_EDENIED,       /* refused by policy (robots.txt, private address, authorizer) */
 	ES_EVERSION,      /* database from a newer earshot */
-	ES_EUNSUPPORTED,  /* not implemented by this build */
+	ES_EUNSUPPORTED,  /* a feature this build or its libraries lack */
 	ES_ELAST
 };
 

@@ -18,6 +18,7 @@
 #include "crawler/robots.h"
 #include "crawler/sched.h"
 #include "crawler/worker.h"
+#include "parsers/confmap.h"
 #include "parsers/parse.h"
 
 #define CRAWL_MAX_WAIT_MS 60000 /* the loop looks at its flags at least this often */
@@ -287,12 +288,6 @@ mvec_free(struct mvec *mv)
 	free(mv->v);
 }
 
-static const enum parse_format format_of[] = {
-	[CONF_FMT_AUTO] = PARSE_AUTO, [CONF_FMT_RSS] = PARSE_RSS,
-	[CONF_FMT_ATOM] = PARSE_ATOM, [CONF_FMT_JSONFEED] = PARSE_JSONFEED,
-	[CONF_FMT_JSON] = PARSE_JSON, [CONF_FMT_HTML] = PARSE_HTML,
-};
-
 /* The charset parameter of a Content-Type, in out ("" when none). */
 static void
 charset_of(const char *ctype, char *out, size_t len)
@@ -316,14 +311,14 @@ charset_of(const char *ctype, char *out, size_t len)
 static void
 parse_body(struct src *s, const struct fetch_result *res, struct mvec *mv, int64_t *ttl_ms)
 {
-	const struct conf_source *cs = s->cs;
-	struct parse_map map = { cs->items, cs->item, cs->id, cs->title, cs->link, cs->text,
-				 cs->published, cs->author, cs->rating, cs->rating_scale };
-	struct parse_opts o = { .format = format_of[cs->format], .map = &map,
-				.base_url = res->effective_url ? res->effective_url : cs->url };
+	struct parse_map map;
+	struct parse_opts o = { 0 };
 	struct parse_result pr = { 0 };
 	char charset[64];
 
+	confmap_opts(s->cs, &map, &o);
+	if (res->effective_url)
+		o.base_url = res->effective_url;  /* relative links follow redirects */
 	charset_of(res->content_type, charset, sizeof(charset));
 	o.charset = charset[0] ? charset : NULL;
 	if (parse_document(res->body.data ? res->body.data : "", res->body.len, &o, collect, mv,
@@ -491,6 +486,24 @@ job_prepare(struct store_job *j, struct src *s, const struct fetch_result *res)
 	j->rep.detail = j->detail;
 }
 
+/* On the writer thread: keeps the write-ahead log from growing without
+ * bound.  A reader holding a transaction open (an analyst's sqlite3, a
+ * dashboard) pins the log, which then grows with every commit; SQLite's
+ * own checkpoints never shrink the file, so without this it stayed at its
+ * largest for as long as the daemon ran.  Cheap (one stat) until the log
+ * passes STORE_WAL_MAX. */
+static void
+checkpoint(struct crawl *cr)
+{
+	char err[ES_ERRLEN];
+	enum es_err rc = store_checkpoint(cr->st, err, sizeof(err));
+
+	if (rc == ES_EBUSY)
+		log_debug("checkpoint postponed", "reason=%s", logq(err));
+	else if (rc != ES_OK)
+		log_warn("checkpoint failed", "error=%s", logq(err));
+}
+
 /* On the writer thread: one source's mentions and state (a transaction
  * of its own, or a savepoint in the batch's). */
 static void
@@ -556,6 +569,7 @@ write_batch(void *ctx, struct worker_job *list)
 		store_rollback(cr->st);
 		batch_lost(list, NULL, rc, err);
 	}
+	checkpoint(cr);
 	for (struct worker_job *w = list; w; w = w->next) {
 		struct store_job *j = (struct store_job *)w;
 

@@ -15,6 +15,8 @@
 #include "core/xalloc.h"
 #include "crawler/netguard.h"
 
+#define FETCH_MAX_CACHE_S (365LL * 86400) /* cache hints are capped at a year */
+
 #define FETCH_ACCEPT "Accept: application/rss+xml, application/atom+xml, application/rdf+xml, " \
 	"application/feed+json, application/xml;q=0.9, application/json;q=0.9, text/xml;q=0.9, " \
 	"text/html;q=0.8, */*;q=0.5"
@@ -130,7 +132,7 @@ max_age(const char *cc)
 			v++;
 		n = strtoll(v, &end, 10);
 		if (end != v && n >= 0)
-			return n > 365LL * 86400 ? 365LL * 86400 : n;
+			return n > FETCH_MAX_CACHE_S ? FETCH_MAX_CACHE_S : n;
 	}
 	return -1;
 }
@@ -153,6 +155,10 @@ fetch_cache_ms(const char *cache_control, const char *expires, const char *date,
 		return 0;  /* "Expires: 0" and garbage mean already expired */
 	d = date ? curl_getdate(date, NULL) : -1;
 	age = (int64_t)e - (d != -1 ? (int64_t)d : now);
+	/* NOTE: curl_getdate() takes years up to 2^31, so an Expires that far
+	 * ahead would overflow age * 1000; cap it as max-age is capped. */
+	if (age > FETCH_MAX_CACHE_S)
+		age = FETCH_MAX_CACHE_S;
 	return age > 0 ? age * 1000 : 0;
 }
 

@@ -11,12 +11,59 @@
 #include "core/xalloc.h"
 #include "parsers/date.h"
 
+/* The value of the \uXXXX escape at p (n bytes left), or -1. */
+static long
+json_u_escape(const char *p, size_t n)
+{
+	long v = 0;
+
+	if (n < 6 || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	for (int i = 2; i < 6; i++) {
+		if (!isxdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)p[i]) ? p[i] - '0' : (p[i] | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* Rewrites each \uD800-\uDFFF escape that is not half of a pair into
+ * \uFFFD, in place (same length).  cJSON refuses the whole document over
+ * one such escape, and JavaScript writes them whenever it cuts a string
+ * between the halves of an emoji, so one truncated comment would make a
+ * whole API response unreadable.  Backslashes outside strings make the
+ * JSON invalid whatever happens here, so strings need not be tracked. */
+static void
+json_fix_surrogates(char *s, size_t len)
+{
+	char *p = s, *end = s + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) && end - p >= 2) {
+		long hi = json_u_escape(p, (size_t)(end - p)), lo;
+
+		if (hi < 0xD800 || hi > 0xDFFF) {
+			p += hi < 0 ? 2 : 6;
+			continue;
+		}
+		lo = hi <= 0xDBFF ? json_u_escape(p + 6, (size_t)(end - p - 6)) : -1;
+		if (lo >= 0xDC00 && lo <= 0xDFFF) {
+			p += 12;
+			continue;
+		}
+		memcpy(p + 2, "fffd", 4);
+		p += 6;
+	}
+}
+
 cJSON *
 json_parse(const char *data, size_t len, char *err, size_t errlen)
 {
 	char *copy = xmemdup(data, len);
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
+	cJSON *root;
+
+	json_fix_surrogates(copy, len);
+	root = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
 
 	if (!root) {
 		es_error(ES_EPARSE, err, errlen, "invalid JSON at byte %zu",

@@ -12,6 +12,12 @@
 #include "store/store_int.h"
 
 #define QUERY_PROGRESS_OPS 10000 /* VM steps between two deadline checks */
+/* Bytes of one string or blob a query may build.  NOTE: one VM step that
+ * builds a huge value (s || s doubling in a recursive CTE, printf('%.*c',
+ * n), randomblob(n)) runs between two progress checks, so without this cap
+ * such a query ran far past its budget in gigabytes of memory; stored
+ * values are far smaller (a mention's text is at most 64 KiB). */
+#define QUERY_MAX_VALUE (16 * 1024 * 1024)
 
 struct query {
 	struct store *s;
@@ -181,6 +187,7 @@ query_prepare(struct store *s, const char *sql, int64_t timeout_ms, struct query
 	q->s = s;
 	q->deadline = timeout_ms > 0 ? when_mono_ms() + timeout_ms : 0;
 	sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
+	sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, QUERY_MAX_VALUE);
 	sqlite3_set_authorizer(s->db, query_authorize, q);
 	sqlite3_progress_handler(s->db, QUERY_PROGRESS_OPS, query_progress, q);
 	src = sqlite3_prepare_v2(s->db, sql, -1, &q->st, &tail);

@@ -365,7 +365,13 @@ store_checkpoint(struct store *s, char *err, size_t errlen)
 	snprintf(wal, sizeof(wal), "%s-wal", s->path);
 	if (stat(wal, &st) != 0 || st.st_size <= STORE_WAL_MAX)
 		return ES_OK;
+	/* NOTE: TRUNCATE waits in the busy handler for readers of older
+	 * snapshots; with STORE_BUSY_MS that would hold the writer 5 s after
+	 * every ingest for as long as a reader stays open.  It copies what it
+	 * can, then gives up at once, and the next call tries again. */
+	sqlite3_busy_timeout(s->db, 0);
 	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &logged, &moved);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	busy = (rc & 0xff) == SQLITE_BUSY;
 	if (rc != SQLITE_OK && !busy)
 		return store_fail(s, rc, err, errlen, "checkpoint");

@@ -59,7 +59,7 @@ test_csv(void)
 		 "0.4,,globex,alex,,https://forum.example.org/api/posts.json/globex-48-1,"
 		 "Globex prices dropped,Happy with the new plan pricing.,globex-48-1\r\n"
 		 "335,appstore-acme,2026-11-18T04:15:00Z,2026-11-18T04:15:00Z,2026-11-18T10:30:00Z,"
-		 "neutral,0.02,0.6,acme,kim,,https://apps.example.com/acme/reviews.json/acme-48-2,"
+		 "neutral,0.02,0.5,acme,kim,,https://apps.example.com/acme/reviews.json/acme-48-2,"
 		 "How do I export my data from Acme?,Is there a CSV export somewhere in the settings?,"
 		 "acme-48-2\r\n");
 	free(out);

@@ -493,6 +493,9 @@ test_cache_values(void)
 				"Fri, 21 Nov 2025 11:30:00 GMT", now), 1800000);
 	T_EQ_INT(fetch_cache_ms(NULL, "0", NULL, now), 0);
 	T_EQ_INT(fetch_cache_ms(NULL, "Thu, 01 Jan 1970 00:00:00 GMT", NULL, now), 0);
+	/* An Expires some billion years ahead is capped at a year, without
+	 * overflowing on the way (found by fuzz_http). */
+	T_EQ_INT(fetch_cache_ms(NULL, "Thu, 01 Jan 1999999999", NULL, now), 365LL * 86400 * 1000);
 }
 
 static void

@@ -223,6 +223,27 @@ test_invalid_json(void)
 	got_free(&g);
 }
 
+/* Half an emoji, as JavaScript writes it when it cuts a string between
+ * the halves of a surrogate pair: cJSON refused the whole document, so one
+ * truncated comment made the whole response unreadable.  Lone halves now
+ * read as U+FFFD; pairs and an escaped backslash before "ud800" are kept. */
+static void
+test_lone_surrogates(void)
+{
+	static const char doc[] =
+		"{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":["
+		"{\"id\":\"1\",\"title\":\"cut \\ud83d\",\"content_text\":\"x\"},"
+		"{\"id\":\"2\",\"title\":\"\\udc00 pair \\ud83d\\ude00 \\\\ud800\",\"content_text\":\"y\"}]}";
+	struct got g;
+
+	got_mem(&g, doc, sizeof(doc) - 1, NULL);
+	T_EQ_INT(g.rc, ES_OK);
+	T_EQ_INT(g.n, 2);
+	T_EQ_STR(g.m[0].title, "cut \xef\xbf\xbd");
+	T_EQ_STR(g.m[1].title, "\xef\xbf\xbd pair \xf0\x9f\x98\x80 \\ud800");
+	got_free(&g);
+}
+
 static bool
 count_values(const cJSON *v, void *ctx)
 {
@@ -301,6 +322,7 @@ main(void)
 	T_RUN(test_dates_and_ratings);
 	T_RUN(test_unmapped_defaults);
 	T_RUN(test_invalid_json);
+	T_RUN(test_lone_surrogates);
 	T_RUN(test_jpath);
 	return t_report();
 }

@@ -278,33 +278,36 @@ test_rating(void)
 {
 	struct senti_score sc;
 
-	senti_score_mention(S, "Great", "I love it", 0.2, &sc);      /* 1 star */
+	/* ratings as the parsers normalise them: (stars - 1) / 4 on 1..5 */
+	senti_score_mention(S, "Great", "I love it", 0.0, &sc);      /* 1 star */
 	T_EQ_INT(sc.label, SENTI_NEGATIVE);
-	senti_score_mention(S, "Great", "I love it", 0.4, &sc);      /* 2 stars */
+	senti_score_mention(S, "Great", "I love it", 0.25, &sc);     /* 2 stars */
 	T_EQ_INT(sc.label, SENTI_NEGATIVE);
-	senti_score_mention(S, "Awful", "I hate it", 0.6, &sc);      /* 3 stars */
+	senti_score_mention(S, "Awful", "I hate it", 0.5, &sc);      /* 3 stars */
 	T_EQ_INT(sc.label, SENTI_NEUTRAL);
-	senti_score_mention(S, "Awful", "I hate it", 0.8, &sc);      /* 4 stars */
+	senti_score_mention(S, "Awful", "I hate it", 0.75, &sc);     /* 4 stars */
 	T_EQ_INT(sc.label, SENTI_POSITIVE);
 	T_ASSERT(sc.compound > 0);
 	senti_score_mention(S, NULL, NULL, 1.0, &sc);                /* 5 stars, no text */
 	T_EQ_INT(sc.label, SENTI_POSITIVE);
 	T_EQ_DBL(sc.compound, 0.75, 1e-12);
-	senti_score_mention(S, NULL, "bad", 0.4, &sc);
+	senti_score_mention(S, NULL, NULL, 0.5, &sc);                /* 3 stars, no text */
+	T_EQ_DBL(sc.compound, 0.0, 1e-12);
+	senti_score_mention(S, NULL, "bad", 0.25, &sc);
 	T_EQ_DBL(sc.compound, 0.75 * -0.5 + 0.25 * c("bad"), 1e-12);
-	/* (stars - 1) / 4 normalisation gives the same labels */
-	senti_score_mention(S, NULL, NULL, 0.25, &sc);
+	/* a 1..10 scale: 4 of 10 is negative, 5 and 6 neutral, 7 positive */
+	senti_score_mention(S, NULL, NULL, 3.0 / 9, &sc);
 	T_EQ_INT(sc.label, SENTI_NEGATIVE);
-	senti_score_mention(S, NULL, NULL, 0.5, &sc);
+	senti_score_mention(S, NULL, NULL, 5.0 / 9, &sc);
 	T_EQ_INT(sc.label, SENTI_NEUTRAL);
-	senti_score_mention(S, NULL, NULL, 0.75, &sc);
+	senti_score_mention(S, NULL, NULL, 6.0 / 9, &sc);
 	T_EQ_INT(sc.label, SENTI_POSITIVE);
 	/* the text still orders mentions of the same rating */
 	{
 		struct senti_score a, b;
 
-		senti_score_mention(S, NULL, "terrible, rude staff", 0.4, &a);
-		senti_score_mention(S, NULL, "it was ok", 0.4, &b);
+		senti_score_mention(S, NULL, "terrible, rude staff", 0.25, &a);
+		senti_score_mention(S, NULL, "it was ok", 0.25, &b);
 		T_ASSERT(a.compound < b.compound);
 	}
 	/* without a rating, the title and text */

@@ -136,11 +136,12 @@ score_for(int label, int v)
 static double
 rating_for(int label, int v)
 {
+	/* 1..5 stars as the parsers store them: (stars - 1) / 4. */
 	if (label < 0)
-		return 0.2 + 0.2 * (v % 2);
+		return 0.25 * (v % 2);        /* 1 or 2 stars */
 	if (label > 0)
-		return 1.0 - 0.2 * (v % 2);
-	return 0.6;
+		return 1.0 - 0.25 * (v % 2);  /* 5 or 4 stars */
+	return 0.5;                           /* 3 stars */
 }
 
 static const struct tmpl *

@@ -1,8 +1,10 @@
 /* tool_httpd.c - es_httpd, the project's loopback HTTP/1.1 test server.
  *
- *   es_httpd [-p PORT] [-r ROUTES]
+ *   es_httpd [-a ADDR] [-p PORT] [-r ROUTES]
  *
- * Listens on 127.0.0.1:PORT (0 or absent: a free port), prints "port N" on
+ * Listens on 127.0.0.1:PORT (0 or absent: a free port; -a or $ES_HTTPD_ADDR
+ * names another IPv4 address, such as 0.0.0.0 inside a test's own network
+ * namespace where other addresses are set up on lo), prints "port N" on
  * standard output once it accepts connections, and serves until SIGTERM,
  * SIGINT or POST /_es/quit.  Single process, poll()-based, many concurrent
  * connections, keep-alive, any Host name.  In the spirit of curl's sws and
@@ -1348,7 +1350,7 @@ on_signal(int sig)
 }
 
 static int
-listen_on(int port)
+listen_on(const char *addr, int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t len = sizeof(a);
@@ -1356,6 +1358,10 @@ listen_on(int port)
 
 	srv.lfd = socket(AF_INET, SOCK_STREAM, 0);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (addr && inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+		fprintf(stderr, "es_httpd: -a %s: not an IPv4 address\n", addr);
+		return -1;
+	}
 	a.sin_port = htons((uint16_t)port);
 	setsockopt(srv.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (srv.lfd < 0 || bind(srv.lfd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
@@ -1407,16 +1413,18 @@ shutdown_all(void)
 int
 main(int argc, char **argv)
 {
-	const char *routes = NULL;
+	const char *routes = NULL, *addr = getenv("ES_HTTPD_ADDR");
 	int port = 0, opt;
 
-	while ((opt = getopt(argc, argv, "p:r:")) != -1) {
-		if (opt == 'p')
+	while ((opt = getopt(argc, argv, "a:p:r:")) != -1) {
+		if (opt == 'a')
+			addr = optarg;
+		else if (opt == 'p')
 			port = (int)strtol(optarg, NULL, 10);
 		else if (opt == 'r')
 			routes = optarg;
 		else {
-			fprintf(stderr, "usage: es_httpd [-p PORT] [-r ROUTES]\n");
+			fprintf(stderr, "usage: es_httpd [-a ADDR] [-p PORT] [-r ROUTES]\n");
 			return 2;
 		}
 	}
@@ -1433,7 +1441,7 @@ main(int argc, char **argv)
 	buf_init(&srv.log, 0);
 	if (routes && load_routes_file(routes) < 0)
 		return 2;
-	if ((port = listen_on(port)) < 0)
+	if ((port = listen_on(addr, port)) < 0)
 		return 1;
 	printf("port %d\n", port);
 	fflush(stdout);

@@ -6,15 +6,19 @@
  *                                 XML files (counting item/entry elements) and
  *                                 a bare cJSON parse of JSON files (counting
  *                                 "items")
+ *   speed pair LOOPS FILE...      both, alternating file by file, so that a
+ *                                 busy spell of the machine slows both alike
  *
- * Prints one line per kind of file (xml, json):
+ * Prints one line per tool and kind of file (xml, json):
  *   TOOL KIND FILES BYTES MENTIONS SECONDS EXTRA_RSS_KIB
  * where SECONDS is CPU time of this process (the machine is shared: wall
  * time would measure the neighbours too), files are read before timing
  * starts, and EXTRA_RSS_KIB is how much the peak resident size grew past
- * what the loaded files took: the memory parsing needs. */
+ * what the loaded files took: the memory parsing needs (in pair mode, on
+ * earshot's lines only, and the walk's share of it is small). */
 #include <cjson/cJSON.h>
 #include <libxml/xmlreader.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,20 +121,56 @@ peak_kib(void)
 	return ru.ru_maxrss;
 }
 
+/* One tool's totals per kind of file (0 XML, 1 JSON). */
+struct tally {
+	const char *tool;
+	size_t files[2], bytes[2], mentions[2];
+	double secs[2];
+};
+
+/* Times one document through one tool, adding to t. */
+static void
+one(struct tally *t, const struct doc *d, bool earshot)
+{
+	int k = d->json;
+	double t0 = now();
+
+	t->mentions[k] += earshot ? run_earshot(d) : k ? run_cjson(d) : run_xmlreader(d);
+	t->secs[k] += now() - t0;
+	t->bytes[k] += d->len;
+	t->files[k]++;
+}
+
+static void
+report(const struct tally *t, long rss)
+{
+	for (int k = 0; k < 2; k++) {
+		if (!t->files[k])
+			continue;
+		printf("%s\t%s\t%zu\t%zu\t%zu\t%.4f", t->tool, k ? "json" : "xml", t->files[k],
+		       t->bytes[k], t->mentions[k], t->secs[k]);
+		if (rss >= 0)
+			printf("\t%ld", rss);
+		putchar('\n');
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	int loops, nd = argc - 3, earshot;
+	struct tally es = { .tool = "earshot" }, lim = { .tool = "limit" };
+	int loops, nd = argc - 3;
+	bool do_es, do_lim;
 	struct doc *docs;
-	size_t bytes[2] = { 0 }, mentions[2] = { 0 }, files[2] = { 0 };
-	double secs[2] = { 0 };
 	long base;
 
-	if (argc < 4 || (strcmp(argv[1], "earshot") && strcmp(argv[1], "limit"))) {
-		fprintf(stderr, "usage: speed earshot|limit LOOPS FILE...\n");
+	if (argc < 4 || (strcmp(argv[1], "earshot") && strcmp(argv[1], "limit") &&
+			 strcmp(argv[1], "pair"))) {
+		fprintf(stderr, "usage: speed earshot|limit|pair LOOPS FILE...\n");
 		return 2;
 	}
-	earshot = strcmp(argv[1], "earshot") == 0;
+	do_es = strcmp(argv[1], "limit") != 0;
+	do_lim = strcmp(argv[1], "earshot") != 0;
 	loops = atoi(argv[2]) > 0 ? atoi(argv[2]) : 1;
 	docs = calloc((size_t)nd, sizeof(*docs));
 	for (int i = 0; i < nd; i++)
@@ -139,19 +179,15 @@ main(int argc, char **argv)
 	base = peak_kib();
 	for (int l = 0; l < loops; l++)
 		for (int i = 0; i < nd; i++) {
-			int k = docs[i].json;
-			double t0 = now();
-
-			mentions[k] += earshot ? run_earshot(&docs[i])
-				     : k ? run_cjson(&docs[i]) : run_xmlreader(&docs[i]);
-			secs[k] += now() - t0;
-			bytes[k] += docs[i].len;
-			files[k]++;
+			if (do_es)
+				one(&es, &docs[i], true);
+			if (do_lim)
+				one(&lim, &docs[i], false);
 		}
-	for (int k = 0; k < 2; k++)
-		if (files[k])
-			printf("%s\t%s\t%zu\t%zu\t%zu\t%.4f\t%ld\n", argv[1], k ? "json" : "xml",
-			       files[k], bytes[k], mentions[k], secs[k], peak_kib() - base);
+	if (do_es)
+		report(&es, peak_kib() - base);
+	if (do_lim)
+		report(&lim, do_es ? -1 : peak_kib() - base);
 	for (int i = 0; i < nd; i++)
 		free(docs[i].data);
 	free(docs);

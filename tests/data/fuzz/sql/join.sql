@@ -1,0 +1,1 @@
+SELECT b.brand, m.label, count(*) FROM mentions m JOIN mention_brands b ON b.mention_id = m.id GROUP BY 1, 2 HAVING count(*) > 0

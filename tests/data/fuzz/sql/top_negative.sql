@@ -1,0 +1,1 @@
+SELECT title, url FROM top_negative LIMIT 10
