@@ -1,7 +1,8 @@
 # A thin layer over CMake.
 #   make run     install what is missing, build, run the daemon on feeds.conf
 #   make test    build with sanitizers and run the whole test suite
-#   make bench   the benchmark suite (see bench/README.md)
+#   make bench   the benchmark suite: installs the peers, builds its own
+#                optimised tree in bench/out, prints the table (bench/README.md)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 CONF ?= feeds.conf
@@ -38,7 +39,7 @@ fuzz: test-deps
 	@cmake --build build-fuzz -j $(JOBS)
 	cd build-fuzz && ctest --output-on-failure -L fuzz -j $(JOBS)
 
-bench: build/earshot
+bench:
 	bench/run
 
 man: build/earshot

@@ -6,9 +6,11 @@
  * (host.h) say when a request may start on its host, robots.txt (robots.h)
  * is fetched first for the sources that obey it, and each body goes
  * through parse -> brand match -> sentiment -> store, the source's new
- * state and its new mentions in one transaction (store_ingest) on a writer thread, so that committing
- * overlaps fetching and parsing.  "earshot once" runs one pass;
- * "earshot run" runs the same loop until stopped.
+ * state and its new mentions atomically (store_ingest) on a writer thread,
+ * so that committing overlaps fetching and parsing; results that queue up
+ * while the writer commits are committed together, a savepoint each.
+ * "earshot once" runs one pass; "earshot run" runs the same loop until
+ * stopped.
  *
  * The API is for one thread; one crawl per process.  From crawl_new() to
  * crawl_free() the store belongs to the crawl's writer thread (see the

@@ -17,6 +17,8 @@ struct worker {
 	size_t pending;               /* pushed, not collected */
 	size_t running;               /* pushed, not yet run */
 	bool quit;
+	void (*run_batch)(void *ctx, struct worker_job *list); /* NULL: job->run */
+	size_t max;                   /* jobs taken at once */
 	void (*wake)(void *ctx);
 	void *ctx;
 };
@@ -32,31 +34,45 @@ append(struct worker_job **head, struct worker_job **tail, struct worker_job *j)
 	*tail = j;
 }
 
+/* Takes up to w->max jobs off the queue, as a list; NULL once quit and
+ * empty. */
 static struct worker_job *
 take_todo(struct worker *w)
 {
-	struct worker_job *j;
+	struct worker_job *head, *last;
+	size_t n = 1;
 
 	pthread_mutex_lock(&w->mu);
 	while (!w->todo && !w->quit)
 		pthread_cond_wait(&w->more, &w->mu);
-	if ((j = w->todo) && !(w->todo = j->next))
-		w->todo_tail = NULL;
+	if ((head = last = w->todo)) {
+		while (last->next && n < w->max)
+			last = last->next, n++;
+		if (!(w->todo = last->next))
+			w->todo_tail = NULL;
+		last->next = NULL;
+	}
 	pthread_mutex_unlock(&w->mu);
-	return j;
+	return head;
 }
 
 static void *
 loop(void *arg)
 {
 	struct worker *w = arg;
-	struct worker_job *j;
+	struct worker_job *list, *j, *next;
 
-	while ((j = take_todo(w))) {
-		j->run(j);
+	while ((list = take_todo(w))) {
+		if (w->run_batch)
+			w->run_batch(w->ctx, list);
+		else
+			list->run(list);
 		pthread_mutex_lock(&w->mu);
-		append(&w->done, &w->done_tail, j);
-		w->running--;
+		for (j = list; j; j = next) {
+			next = j->next;
+			append(&w->done, &w->done_tail, j);
+			w->running--;
+		}
 		pthread_cond_broadcast(&w->idle);
 		pthread_mutex_unlock(&w->mu);
 		if (w->wake)
@@ -68,8 +84,17 @@ loop(void *arg)
 struct worker *
 worker_new(void (*wake)(void *ctx), void *ctx)
 {
+	return worker_new_batch(NULL, 1, wake, ctx);
+}
+
+struct worker *
+worker_new_batch(void (*run_batch)(void *ctx, struct worker_job *list), size_t max,
+		 void (*wake)(void *ctx), void *ctx)
+{
 	struct worker *w = xcalloc(1, sizeof(*w));
 
+	w->run_batch = run_batch;
+	w->max = run_batch && max > 1 ? max : 1;
 	w->wake = wake;
 	w->ctx = ctx;
 	pthread_mutex_init(&w->mu, NULL);

@@ -22,6 +22,14 @@ struct worker;
 /* Starts the thread.  wake(ctx) must be thread-safe (curl_multi_wakeup
  * is).  Aborts when no thread can be created, like an allocation failure. */
 struct worker *worker_new(void (*wake)(void *ctx), void *ctx);
+/* The same, but the thread takes every job queued, up to max, at once and
+ * hands them to run_batch(ctx, list), oldest first through ->next (which
+ * run_batch must leave as it is), instead of calling each job's run():
+ * the crawler commits what queued up while it was busy in one transaction.
+ * One job waiting makes a list of one, so nothing waits for a batch to
+ * fill. */
+struct worker *worker_new_batch(void (*run_batch)(void *ctx, struct worker_job *list),
+				size_t max, void (*wake)(void *ctx), void *ctx);
 /* Runs every job pushed, joins the thread, frees; NULL is a no-op.  Jobs
  * not collected with worker_done() are leaked to the caller: collect
  * first. */

@@ -214,8 +214,18 @@ static const char schema_v1[] =
 	"  ('were'), ('what'), ('when'), ('where'), ('which'), ('while'), ('who'), ('why'),\n"
 	"  ('will'), ('with'), ('would'), ('you'), ('your');\n";
 
+/* Version 2: the store indexes new mentions itself, one statement per
+ * transaction just before COMMIT (store.c, store_commit), instead of this
+ * trigger.  NOTE: the trigger made every INSERT INTO mentions a
+ * multi-row write with a statement journal, and FTS5 (SQLite 3.40, Debian
+ * 12) flushes its pending terms to a new segment at every statement
+ * savepoint: one tiny segment per mention, then merges.  Ingest spent
+ * two thirds of its time there (bench/README.md, "Profiles"). */
+static const char schema_v2[] = "DROP TRIGGER mentions_fts_insert;\n";
+
 const struct store_migration store_migrations[] = {
 	{ 1, schema_v1 },
+	{ 2, schema_v2 },
 };
 
 const size_t store_nmigrations = sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -49,6 +49,9 @@ enum es_err store_checkpoint(struct store *s, char *err, size_t errlen);
 enum es_err store_begin(struct store *s, char *err, size_t errlen);
 enum es_err store_commit(struct store *s, char *err, size_t errlen);
 void store_rollback(struct store *s);
+/* Whether a transaction opened by store_begin() is still open: false once
+ * SQLite has rolled it back by itself (after a disk-full or I/O error). */
+bool store_in_tx(struct store *s);
 
 /* ---- sources ---- */
 
@@ -116,7 +119,13 @@ struct store_ingest_result {
 };
 
 /* Stores the mentions of one fetch and the source's new state in one
- * transaction: either all of it is committed or none of it.  A mention
+ * transaction: either all of it is committed or none of it.  Inside a
+ * transaction the caller opened with store_begin() (several sources in one
+ * commit, which is much cheaper than one commit each), it takes a savepoint
+ * instead: on failure only this fetch is undone and the caller's
+ * transaction goes on, unless SQLite ended it (check store_in_tx(): then
+ * every fetch stored in it is lost, and must be reported as failed); on
+ * success this fetch is durable only when the caller commits.  A mention
  * already stored for this source (same guid) is counted as a duplicate and
  * changes nothing.  Each mention is counted in time at min(published, first
  * seen), or at first seen when it has no date or a date in the future.

@@ -19,6 +19,7 @@ struct store {
 	char *path;
 	enum store_mode mode;
 	int in_tx;
+	int64_t fts_from;    /* first mention id inserted in this transaction; 0: none */
 	struct store_stmt stmts[STORE_MAX_STMTS];
 	size_t nstmts;
 };
@@ -27,6 +28,9 @@ struct store {
  * use and reset (bindings cleared) on every call; NULL on a prepare error,
  * with the message in err. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, char *err, size_t errlen);
+/* Notes that mention id was inserted in the open transaction: the commit
+ * adds it to the full-text index. */
+void store_fts_pending(struct store *s, int64_t id);
 /* Maps an SQLite result code of s->db to an es_err and a message in err. */
 enum es_err store_fail(struct store *s, int rc, char *err, size_t errlen, const char *what);
 /* Binds t as ISO 8601 text, or NULL when t is 0. */

@@ -111,7 +111,7 @@ test_read_pragmas_and_fts(void)
 	free(out);
 	free(err);
 	T_EQ_INT(t_earshot(NULL, &out, &err, "-d", db, "query", "--csv", "PRAGMA user_version", NULL), 0);
-	T_EQ_STR(out, "user_version\r\n1\r\n");
+	T_EQ_STR(out, "user_version\r\n2\r\n");
 	free(out);
 	free(err);
 	T_EQ_INT(t_earshot(NULL, &out, &err, "-d", db, "query", "--csv",

@@ -221,6 +221,44 @@ test_worker_order(void)
 	T_EQ_INT(__atomic_load_n(&wakes, __ATOMIC_SEQ_CST), 100);
 }
 
+static size_t batches, batched;
+
+static void
+count_batch(void *ctx, struct worker_job *list)
+{
+	(void)ctx;
+	batches++;
+	for (struct worker_job *j = list; j; j = j->next, batched++)
+		j->run(j);
+}
+
+/* A batch worker hands over what queued up, at most max at a time, in
+ * push order; every job comes back once. */
+static void
+test_worker_batch(void)
+{
+	struct worker *w = worker_new_batch(count_batch, 8, NULL, NULL);
+	struct seq_job jobs[100];
+	struct worker_job *done;
+	int log[100], nlog = 0, back = 0;
+
+	for (int i = 0; i < 100; i++) {
+		jobs[i] = (struct seq_job){ .base.run = seq_run, .n = i, .log = log, .nlog = &nlog };
+		worker_push(w, &jobs[i].base);
+	}
+	worker_drain(w);
+	T_EQ_INT(nlog, 100);
+	T_EQ_INT(batched, 100);
+	T_ASSERT(batches >= 100 / 8 && batches <= 100);
+	for (done = worker_done(w); done; done = done->next)
+		T_EQ_INT(((struct seq_job *)done)->n, back++);
+	T_EQ_INT(back, 100);
+	for (int i = 0; i < 100; i++)
+		if (log[i] != i)
+			t_fail(__FILE__, __LINE__, "job %d ran as %d", i, log[i]);
+	worker_free(w);
+}
+
 int
 main(void)
 {
@@ -232,5 +270,6 @@ main(void)
 	T_RUN(test_host_slots);
 	T_RUN(test_host_robots);
 	T_RUN(test_worker_order);
+	T_RUN(test_worker_batch);
 	return t_report();
 }

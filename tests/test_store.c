@@ -203,6 +203,70 @@ test_fts_in_step(void)
 	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts"), 1);
 }
 
+/* Several sources in one transaction (as the crawler's writer commits
+ * them): each is a savepoint, so one that fails undoes only itself, and
+ * the full-text index holds exactly what was committed. */
+static void
+test_sources_in_one_commit(void)
+{
+	const char *path = t_tmp("batch.db");
+	char err[ES_ERRLEN];
+	struct store *s;
+	struct store_source a = { 0 }, b = { 0 }, c = { 0 };
+	struct mention ma[2] = { mk("a1", "alpha one", "zebra text", 0), mk("a2", "alpha two", "zebra", 0) };
+	struct mention mb[2] = { mk("b1", "beta one", "zebra", 0), mk(NULL, "no guid", "zebra", 0) };
+	struct mention mc[1] = { mk("c1", "gamma one", "zebra", 0) };
+	struct store_item ia[2], ib[2], ic[1];
+	struct store_ingest_result r;
+
+	for (int i = 0; i < 2; i++) {
+		ia[i] = (struct store_item){ .m = &ma[i] };
+		ib[i] = (struct store_item){ .m = &mb[i] };
+	}
+	ic[0] = (struct store_item){ .m = &mc[0] };
+	T_EQ_INT(store_open(path, STORE_RW, &s, err, sizeof(err)), ES_OK);
+	T_EQ_INT(store_source_sync(s, "a", "http://a/", &a, err, sizeof(err)), ES_OK);
+	T_EQ_INT(store_source_sync(s, "b", "http://b/", &b, err, sizeof(err)), ES_OK);
+	T_EQ_INT(store_source_sync(s, "c", "http://c/", &c, err, sizeof(err)), ES_OK);
+	T_EQ_INT(store_begin(s, err, sizeof(err)), ES_OK);
+	T_EQ_INT(store_ingest(s, &(struct store_fetch){ .source_id = a.id, .ok = true, .etag = "ea" },
+			      ia, 2, &r, err, sizeof(err)), ES_OK);
+	T_EQ_INT(r.inserted, 2);
+	/* b's second mention has no guid: b fails, after its first was written. */
+	T_EQ_INT(store_ingest(s, &(struct store_fetch){ .source_id = b.id, .ok = true, .etag = "eb" },
+			      ib, 2, &r, err, sizeof(err)), ES_EINVAL);
+	T_ASSERT(store_in_tx(s));
+	T_EQ_INT(store_ingest(s, &(struct store_fetch){ .source_id = c.id, .ok = true, .etag = "ec" },
+			      ic, 1, &r, err, sizeof(err)), ES_OK);
+	/* Nothing is visible to another connection before the commit. */
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions"), 0);
+	T_EQ_INT(store_commit(s, err, sizeof(err)), ES_OK);
+	T_ASSERT(!store_in_tx(s));
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions"), 3);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions WHERE guid = 'b1'"), 0);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM sources WHERE etag = 'eb'"), 0);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM sources WHERE etag IN ('ea', 'ec')"), 2);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'zebra'"), 3);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'beta'"), 0);
+	sql_exec(path, "INSERT INTO mentions_fts(mentions_fts, rank) VALUES('integrity-check', 1)");
+
+	/* A rolled-back transaction leaves nothing to index behind it. */
+	mc[0] = mk("c2", "delta", "yak", 0);
+	T_EQ_INT(store_begin(s, err, sizeof(err)), ES_OK);
+	T_EQ_INT(store_ingest(s, &(struct store_fetch){ .source_id = c.id, .ok = true },
+			      ic, 1, &r, err, sizeof(err)), ES_OK);
+	store_rollback(s);
+	T_EQ_INT(store_ingest(s, &(struct store_fetch){ .source_id = a.id, .ok = true },
+			      ia, 2, &r, err, sizeof(err)), ES_OK);
+	T_EQ_INT(r.duplicates, 2);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'yak'"), 0);
+	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions_fts"), 3);
+	store_source_reset(&a);
+	store_source_reset(&b);
+	store_source_reset(&c);
+	store_close(s);
+}
+
 /* The child ingests batch after batch; batch k of round r stores guids
  * "r-k-0".."r-k-49" and sets the source's etag to "r-k".  It never returns. */
 static void
@@ -276,6 +340,7 @@ main(void)
 	T_RUN(test_refuse_newer_and_foreign);
 	T_RUN(test_ingest_and_dedupe);
 	T_RUN(test_fts_in_step);
+	T_RUN(test_sources_in_one_commit);
 	T_RUN(test_kill_mid_batch);
 	return t_report();
 }

@@ -9,15 +9,20 @@
  *   speed pair LOOPS FILE...      both, alternating file by file, so that a
  *                                 busy spell of the machine slows both alike
  *
- * Prints one line per tool: TOOL FILES BYTES MENTIONS SECONDS MB/s mentions/s, where
- * SECONDS is CPU time of this process (the machine is shared: wall time
- * would measure the neighbours too); files are read before timing starts. */
+ * Prints one line per tool and kind of file (xml, json):
+ *   TOOL KIND FILES BYTES MENTIONS SECONDS EXTRA_RSS_KIB
+ * where SECONDS is CPU time of this process (the machine is shared: wall
+ * time would measure the neighbours too), files are read before timing
+ * starts, and EXTRA_RSS_KIB is how much the peak resident size grew past
+ * what the loaded files took: the memory parsing needs (in pair mode, on
+ * earshot's lines only, and the walk's share of it is small). */
 #include <cjson/cJSON.h>
 #include <libxml/xmlreader.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "parsers/parse.h"
@@ -107,29 +112,47 @@ run_cjson(const struct doc *d)
 	return n;
 }
 
+static long
+peak_kib(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* One tool's totals per kind of file (0 XML, 1 JSON). */
 struct tally {
 	const char *tool;
-	size_t files, bytes, mentions;
-	double secs;
+	size_t files[2], bytes[2], mentions[2];
+	double secs[2];
 };
 
 /* Times one document through one tool, adding to t. */
 static void
 one(struct tally *t, const struct doc *d, bool earshot)
 {
+	int k = d->json;
 	double t0 = now();
 
-	t->mentions += earshot ? run_earshot(d) : d->json ? run_cjson(d) : run_xmlreader(d);
-	t->secs += now() - t0;
-	t->bytes += d->len;
-	t->files++;
+	t->mentions[k] += earshot ? run_earshot(d) : k ? run_cjson(d) : run_xmlreader(d);
+	t->secs[k] += now() - t0;
+	t->bytes[k] += d->len;
+	t->files[k]++;
 }
 
 static void
-report(const struct tally *t)
+report(const struct tally *t, long rss)
 {
-	printf("%s\t%zu\t%zu\t%zu\t%.4f\t%.3f\t%.0f\n", t->tool, t->files, t->bytes, t->mentions,
-	       t->secs, (double)t->bytes / t->secs / 1e6, (double)t->mentions / t->secs);
+	for (int k = 0; k < 2; k++) {
+		if (!t->files[k])
+			continue;
+		printf("%s\t%s\t%zu\t%zu\t%zu\t%.4f", t->tool, k ? "json" : "xml", t->files[k],
+		       t->bytes[k], t->mentions[k], t->secs[k]);
+		if (rss >= 0)
+			printf("\t%ld", rss);
+		putchar('\n');
+	}
 }
 
 int
@@ -139,6 +162,7 @@ main(int argc, char **argv)
 	int loops, nd = argc - 3;
 	bool do_es, do_lim;
 	struct doc *docs;
+	long base;
 
 	if (argc < 4 || (strcmp(argv[1], "earshot") && strcmp(argv[1], "limit") &&
 			 strcmp(argv[1], "pair"))) {
@@ -152,6 +176,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < nd; i++)
 		docs[i] = load(argv[i + 3]);
 	xmlInitParser();
+	base = peak_kib();
 	for (int l = 0; l < loops; l++)
 		for (int i = 0; i < nd; i++) {
 			if (do_es)
@@ -160,9 +185,9 @@ main(int argc, char **argv)
 				one(&lim, &docs[i], false);
 		}
 	if (do_es)
-		report(&es);
+		report(&es, peak_kib() - base);
 	if (do_lim)
-		report(&lim);
+		report(&lim, do_es ? -1 : peak_kib() - base);
 	for (int i = 0; i < nd; i++)
 		free(docs[i].data);
 	free(docs);
