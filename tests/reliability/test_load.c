@@ -12,9 +12,10 @@
  *   nothing at the end;
  * - sustained ingest at 1,000 mentions a second through the store while
  *   another process searches the full-text index: commit and search
- *   latencies, and no reader ever blocked;
- * - one source bursting 20,000 complaints within a minute under alert
- *   rules: a bounded number of chat messages, Slack's pace kept. */
+ *   latencies, and no reader ever blocked.
+ *
+ * One source bursting 20,000 complaints under alert rules is
+ * test_alerts_faults.c: test_burst. */
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
