@@ -392,3 +392,23 @@ alerter_flush(struct alerter *a, int64_t timeout_ms)
 	}
 	return outbox_flush(a->ob, timeout_ms);
 }
+
+enum es_err
+alerter_once(const char *db_path, const struct conf *c, int64_t timeout_ms,
+	     struct alerter_once *out, char *err, size_t errlen)
+{
+	struct alerter_opts o;
+	struct alerter *a = NULL;
+	enum es_err rc;
+
+	memset(out, 0, sizeof(*out));
+	alerter_opts_default(&o);
+	o.outbox.user_agent = c->global.user_agent;
+	if ((rc = alerter_new(NULL, db_path, c, &o, &a, err, errlen)) != ES_OK)
+		return rc;
+	out->fired = alerter_check_all(a);
+	out->left = alerter_flush(a, timeout_ms);
+	outbox_stats(a->ob, &out->sent);
+	alerter_free(a);
+	return ES_OK;
+}

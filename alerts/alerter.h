@@ -91,4 +91,17 @@ size_t alerter_flush(struct alerter *a, int64_t timeout_ms);
 /* The sender, for its statistics. */
 struct outbox *alerter_outbox(struct alerter *a);
 
+/* What alerter_once() did. */
+struct alerter_once {
+	size_t fired;             /* alerts raised */
+	size_t left;              /* deliveries still pending at the end */
+	struct outbox_stats sent; /* the sender's statistics */
+};
+/* The whole alerter once, without threads, over the store at db_path:
+ * every rule and source-health check, then the pending deliveries for at
+ * most timeout_ms (what is left stays in the outbox for the next time).
+ * For `earshot once` and `earshot alerts --send`. */
+enum es_err alerter_once(const char *db_path, const struct conf *c, int64_t timeout_ms,
+			 struct alerter_once *out, char *err, size_t errlen);
+
 #endif

@@ -307,26 +307,18 @@ alerts_reset(const struct conf *c, const char *db, const char *name)
 static int
 alerts_send(const struct conf *c, const char *db, int64_t timeout_ms)
 {
-	struct alerter_opts o;
-	struct alerter *a = NULL;
-	struct outbox_stats st;
+	struct alerter_once r;
 	char err[ES_ERRLEN];
-	size_t fired, left;
 
-	alerter_opts_default(&o);
-	o.outbox.user_agent = c->global.user_agent;
-	if (alerter_new(NULL, db, c, &o, &a, err, sizeof(err))) {
+	if (alerter_once(db, c, timeout_ms, &r, err, sizeof(err)) != ES_OK) {
 		fprintf(stderr, "earshot alerts: %s\n", err);
 		return EXIT_FAIL;
 	}
-	fired = alerter_check_all(a);
-	left = alerter_flush(a, timeout_ms);
-	outbox_stats(alerter_outbox(a), &st);
 	printf("%zu alert%s raised; %zu message%s sent, %zu deliver%s done, %zu failed, "
 	       "%zu skipped, %zu pending\n",
-	       fired, fired == 1 ? "" : "s", st.posts, st.posts == 1 ? "" : "s", st.delivered,
-	       st.delivered == 1 ? "y" : "ies", st.failed, st.skipped, left);
-	alerter_free(a);
+	       r.fired, r.fired == 1 ? "" : "s", r.sent.posts, r.sent.posts == 1 ? "" : "s",
+	       r.sent.delivered, r.sent.delivered == 1 ? "y" : "ies", r.sent.failed, r.sent.skipped,
+	       r.left);
 	return EXIT_OK;
 }
 

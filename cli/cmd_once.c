@@ -156,27 +156,18 @@ once_senti(const struct conf *conf)
 static void
 once_alerts(const struct conf *conf, const char *db)
 {
-	struct alerter_opts o;
-	struct alerter *a = NULL;
-	struct outbox_stats st;
+	struct alerter_once r;
 	char err[ES_ERRLEN];
-	size_t fired, left;
 
-	alerter_opts_default(&o);
-	o.outbox.user_agent = conf->global.user_agent;
-	if (alerter_new(NULL, db, conf, &o, &a, err, sizeof(err)) != ES_OK) {
+	if (alerter_once(db, conf, ONCE_ALERT_MS, &r, err, sizeof(err)) != ES_OK) {
 		fprintf(stderr, "earshot once: alerts: %s\n", err);
 		return;
 	}
-	fired = alerter_check_all(a);
-	left = alerter_flush(a, ONCE_ALERT_MS);
-	outbox_stats(alerter_outbox(a), &st);
-	if (fired || st.posts || left)
+	if (r.fired || r.sent.posts || r.left)
 		printf("alerts: %zu raised; %zu message%s sent, %zu deliver%s done, %zu failed, "
 		       "%zu pending\n",
-		       fired, st.posts, st.posts == 1 ? "" : "s", st.delivered,
-		       st.delivered == 1 ? "y" : "ies", st.failed, left);
-	alerter_free(a);
+		       r.fired, r.sent.posts, r.sent.posts == 1 ? "" : "s", r.sent.delivered,
+		       r.sent.delivered == 1 ? "y" : "ies", r.sent.failed, r.left);
 }
 
 int

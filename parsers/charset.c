@@ -31,32 +31,6 @@ static const struct {
 };
 
 bool
-charset_valid_utf8(const char *s, size_t n)
-{
-	size_t i = 0, k;
-
-	while (i < n) {
-		uint64_t w;
-
-		if (n - i >= 8) {
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ULL)) {
-				i += 8;
-				continue;
-			}
-		}
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (!(k = utf8_decode(s + i, n - i, NULL)))
-			return false;
-		i += k;
-	}
-	return true;
-}
-
-bool
 charset_is_utf8(const char *name)
 {
 	return strcasecmp(name, "UTF-8") == 0 || strcasecmp(name, "UTF8") == 0;
@@ -196,7 +170,7 @@ charset_detect(const char *data, size_t len, const char *header, enum charset_do
 	    strcmp(name, "UCS-2") == 0)
 		snprintf(name, CHARSET_NAMELEN, "UTF-8");
 	if (strcmp(name, "WINDOWS-1252") == 0 && charset_has_multibyte(data, len) &&
-	    charset_valid_utf8(data, len))
+	    utf8_valid(data, len))
 		snprintf(name, CHARSET_NAMELEN, "UTF-8");
 	return 0;
 }

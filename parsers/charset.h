@@ -33,8 +33,6 @@ size_t charset_detect(const char *data, size_t len, const char *header, enum cha
  * NULL only when the result would exceed max bytes. */
 char *charset_to_utf8(const char *data, size_t len, const char *charset, size_t max,
 		      size_t *outlen);
-/* utf8_valid() with a fast path for runs of ASCII, 8 bytes at a time. */
-bool charset_valid_utf8(const char *s, size_t n);
 /* True when name is UTF-8 (any spelling). */
 bool charset_is_utf8(const char *name);
 

@@ -127,7 +127,7 @@ emit_cap(char **s, size_t max)
 	if (!*s)
 		return;
 	n = strlen(*s);
-	if (!charset_valid_utf8(*s, n)) {
+	if (!utf8_valid(*s, n)) {
 		struct buf b;
 
 		buf_init(&b, 0);

@@ -70,7 +70,7 @@ parse_utf8(const char *data, size_t len, const char *header, enum charset_doc do
 
 	if (bom8)
 		snprintf(name, sizeof(name), "UTF-8");
-	if (charset_is_utf8(name) && !bom && charset_valid_utf8(data, len))
+	if (charset_is_utf8(name) && !bom && utf8_valid(data, len))
 		return NULL;
 	return charset_to_utf8(data + bom, len - bom, name, 0, outlen);
 }

@@ -325,7 +325,7 @@ text_html_r(struct text_reader *r, const char *s, size_t n, size_t max)
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	text_sink_init(&t, max, n);
-	if ((r && r->valid_utf8) || charset_valid_utf8(s, n)) {
+	if ((r && r->valid_utf8) || utf8_valid(s, n)) {
 		text_parse_html(r, &t, s, n);
 	} else {
 		buf_init(&clean, 0);
