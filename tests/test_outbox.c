@@ -498,6 +498,40 @@ test_not_found_breaks(void)
 	conf_free(c2);
 }
 
+/* The other answers that mean the URL or its token is wrong: one request
+ * each, the webhook broken with that status. */
+static void
+test_client_errors_break(void)
+{
+	static const int codes[] = { 400, 401, 403, 410 };
+	const char *hooks[] = { "cx" };
+	char route[160], hook[64];
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		const char *db = new_db();
+		struct conf *c;
+		struct outbox *ob;
+		char path[64];
+
+		snprintf(path, sizeof(path), "/c%d/" TOKEN, codes[i]);
+		snprintf(route, sizeof(route), "route /c%d/*\nstatus %d\nbody invalid_token\n",
+			 codes[i], codes[i]);
+		routes(route);
+		snprintf(hook, sizeof(hook), "cx slack /c%d/" TOKEN, codes[i]);
+		c = conf_for(hook);
+		queue(db, "es1-4xx", hooks, 1);
+		ob = sender(db, c, 1000, 5000);
+		T_EQ_INT(outbox_flush(ob, 10000), 0);
+		T_EQ_INT(httpd_count(&srv, path), 1);
+		T_EQ_INT(sql_int(db, "SELECT broken_status FROM webhooks WHERE name = 'cx' "
+				     "AND broken_at IS NOT NULL"), codes[i]);
+		T_EQ_INT(sql_int(db, "SELECT count(*) FROM deliveries WHERE state = 'failed'"), 1);
+		outbox_free(ob);
+		conf_free(c);
+	}
+	/* That a 5xx breaks nothing is test_gives_up's. */
+}
+
 static void
 test_disabled_and_unknown(void)
 {
@@ -801,6 +835,7 @@ main(void)
 	T_RUN(test_gives_up);
 	T_RUN(test_retry_after);
 	T_RUN(test_not_found_breaks);
+	T_RUN(test_client_errors_break);
 	T_RUN(test_disabled_and_unknown);
 	T_RUN(test_pacing);
 	T_RUN(test_timeout_retried);
