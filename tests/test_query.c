@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -199,6 +200,59 @@ test_errors(void)
 	T_EQ_INT(count_mentions(), 3);
 }
 
+/* A runaway query holds its read transaction for seconds; the writer goes
+ * on meanwhile (WAL: readers never block the writer), and the query still
+ * ends at its time limit. */
+static void
+test_writer_not_blocked(void)
+{
+	const char *bin = getenv("ES_BIN"), *log = t_tmp("runaway.err");
+	static const char *const brands[] = { "acme" };
+	struct store_source src = { 0 };
+	struct store_item items[20];
+	struct mention m[20];
+	char err[ES_ERRLEN], guid[20][16];
+	struct store *s;
+	struct store_fetch f;
+	int status, busy;
+	char *text;
+	pid_t pid;
+
+	T_ASSERT(bin != NULL);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		freopen(log, "w", stderr);
+		freopen("/dev/null", "w", stdout);
+		execl(bin, bin, "-d", db, "query", "--timeout", "3s",
+		      "WITH RECURSIVE c(x) AS (SELECT (SELECT count(*) FROM mentions) "
+		      "UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c", (char *)NULL);
+		_exit(127);
+	}
+	usleep(500 * 1000); /* the query is under way */
+	T_EQ_INT(store_open(db, STORE_RW, &s, err, sizeof(err)), ES_OK);
+	T_EQ_INT(store_source_sync(s, "src2", "http://s2/", &src, err, sizeof(err)), ES_OK);
+	for (int i = 0; i < 20; i++) {
+		mention_init(&m[i]);
+		snprintf(guid[i], sizeof(guid[i]), "w%d", i);
+		m[i].guid = guid[i];
+		m[i].title = "written beside a runaway query";
+		items[i] = (struct store_item){ .m = &m[i], .brands = brands, .nbrands = 1 };
+	}
+	f = (struct store_fetch){ .source_id = src.id, .ok = true };
+	T_EQ_INT(store_ingest(s, &f, items, 20, NULL, err, sizeof(err)), ES_OK);
+	store_source_reset(&src);
+	store_close(s);
+	busy = waitpid(pid, &status, WNOHANG) == 0; /* the query was still running */
+	T_ASSERT(busy);
+	if (busy)
+		waitpid(pid, &status, 0);
+	T_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	text = t_read_file(log, NULL);
+	T_CONTAINS(text, "time limit");
+	free(text);
+	T_EQ_INT(count_mentions(), 23);
+}
+
 int
 main(void)
 {
@@ -209,5 +263,6 @@ main(void)
 	T_RUN(test_json);
 	T_RUN(test_table);
 	T_RUN(test_errors);
+	T_RUN(test_writer_not_blocked);
 	return t_report();
 }
