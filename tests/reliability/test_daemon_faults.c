@@ -128,8 +128,19 @@ test_disk_full(void)
 	/* Full: version 2 (150 items of 2 KiB each) cannot be committed. */
 	fill_disk(filler);
 	serve("full", 4, 2, 150, 2000);
+	T_EQ_INT(httpd_reset(&srv), 0);
 	rel_sleep_ms(5000);
 	T_EQ_INT(kill(pid, 0), 0);  /* still running */
+	/* Fetching slows down while nothing can be stored: each failed commit
+	 * backs its source off (interval x 2^failures: 2 s, then 4 s), so at
+	 * most 3 requests a source in these 5 s, where 1 s intervals would
+	 * make 5. */
+	{
+		int n = httpd_count(&srv, NULL);
+
+		fprintf(stderr, "  disk full: %d requests from 4 sources in 5 s\n", n);
+		T_ASSERT(n >= 4 && n <= 12);
+	}
 	stored = rel_db_int(db, "SELECT count(*) FROM mentions");
 	T_EQ_INT(stored, 200);
 	T_EQ_INT(rel_db_int(db, "SELECT count(*) FROM sources WHERE etag LIKE '%-v1\"'"), 4);
