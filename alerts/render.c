@@ -126,12 +126,26 @@ fmt_num(char *out, size_t len, double v)
 		snprintf(out, len, "%.1f", v);
 }
 
+/* The sentiment of a rule as the headline names it: one of the three
+ * labels, or "" (any).  A message read back from alerts.details could hold
+ * anything there, and the headline is not neutralised (fuzz_webhook). */
+static const char *
+sentiment_word(const char *s)
+{
+	static const char *const labels[] = { "negative", "neutral", "positive" };
+
+	for (size_t i = 0; s && i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (!strcmp(s, labels[i]))
+			return labels[i];
+	return "";
+}
+
 /* The numbers of a spike, in words.  Only the brand is outside text. */
 static void
 spike_headline(struct buf *h, const struct render_style *st, const struct alert_msg *m)
 {
 	char win[32], base[32], score[32], ratio[32];
-	const char *sent = m->sentiment && strcmp(m->sentiment, "any") ? m->sentiment : "";
+	const char *sent = sentiment_word(m->sentiment);
 
 	units_fmt_duration((m->window_end - m->window_start) * 1000, win, sizeof(win));
 	fmt_num(base, sizeof(base), m->baseline);
