@@ -10,9 +10,9 @@
 struct worker {
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t more;          /* todo gained a job, or quit */
+	pthread_cond_t more;          /* queued gained a job, or quit */
 	pthread_cond_t idle;          /* a job ran */
-	struct worker_job *todo, *todo_tail;
+	struct worker_job *queued, *queued_tail;
 	struct worker_job *done, *done_tail;
 	size_t pending;               /* pushed, not collected */
 	size_t running;               /* pushed, not yet run */
@@ -37,19 +37,19 @@ append(struct worker_job **head, struct worker_job **tail, struct worker_job *j)
 /* Takes up to w->max jobs off the queue, as a list; NULL once quit and
  * empty. */
 static struct worker_job *
-take_todo(struct worker *w)
+take_queued(struct worker *w)
 {
 	struct worker_job *head, *last;
 	size_t n = 1;
 
 	pthread_mutex_lock(&w->mu);
-	while (!w->todo && !w->quit)
+	while (!w->queued && !w->quit)
 		pthread_cond_wait(&w->more, &w->mu);
-	if ((head = last = w->todo)) {
+	if ((head = last = w->queued)) {
 		while (last->next && n < w->max)
 			last = last->next, n++;
-		if (!(w->todo = last->next))
-			w->todo_tail = NULL;
+		if (!(w->queued = last->next))
+			w->queued_tail = NULL;
 		last->next = NULL;
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -62,7 +62,7 @@ loop(void *arg)
 	struct worker *w = arg;
 	struct worker_job *list, *j, *next;
 
-	while ((list = take_todo(w))) {
+	while ((list = take_queued(w))) {
 		if (w->run_batch)
 			w->run_batch(w->ctx, list);
 		else
@@ -109,7 +109,7 @@ void
 worker_push(struct worker *w, struct worker_job *job)
 {
 	pthread_mutex_lock(&w->mu);
-	append(&w->todo, &w->todo_tail, job);
+	append(&w->queued, &w->queued_tail, job);
 	w->pending++;
 	w->running++;
 	pthread_cond_signal(&w->more);
@@ -160,7 +160,7 @@ worker_free(struct worker *w)
 	w->quit = true;
 	pthread_cond_signal(&w->more);
 	pthread_mutex_unlock(&w->mu);
-	/* take_todo hands out what is queued before it sees quit. */
+	/* take_queued hands out what is queued before it sees quit. */
 	pthread_join(w->thread, NULL);
 	pthread_cond_destroy(&w->more);
 	pthread_cond_destroy(&w->idle);
