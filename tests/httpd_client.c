@@ -263,6 +263,22 @@ httpd_count(const struct httpd *h, const char *path)
 }
 
 int
+httpd_arrivals(const struct httpd *h, const char *path, double *t, int max)
+{
+	cJSON *log = httpd_log(h), *e;
+	int n = 0;
+
+	cJSON_ArrayForEach(e, log) {
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "path");
+
+		if (n < max && cJSON_IsString(p) && !strcmp(p->valuestring, path))
+			t[n++] = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "t"));
+	}
+	cJSON_Delete(log);
+	return n;
+}
+
+int
 httpd_wait_count(const struct httpd *h, const char *path, int n, int timeout_ms)
 {
 	int have = 0;

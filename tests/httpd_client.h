@@ -57,6 +57,9 @@ int httpd_reset(const struct httpd *h);
 cJSON *httpd_log(const struct httpd *h);
 /* Requests logged whose path (target without query) is path; NULL: all. */
 int httpd_count(const struct httpd *h, const char *path);
+/* The arrival times (the log's "t", ms) of up to max requests to path, in
+ * order, into t; returns how many. */
+int httpd_arrivals(const struct httpd *h, const char *path, double *t, int max);
 /* Waits up to timeout_ms for httpd_count(h, path) >= n; returns the count. */
 int httpd_wait_count(const struct httpd *h, const char *path, int n, int timeout_ms);
 /* Counters for host (zeros when the server never saw it).  Returns 0 or -1.

@@ -97,5 +97,14 @@ int t_earshot(const char *stdin_data, char **out, char **err, ...);
 
 /* A 127.0.0.1 TCP port that was free a moment ago. */
 int t_free_port(void);
+/* A non-blocking TCP listener on 127.0.0.1 that accepts nothing by itself:
+ * a canary that must see no connection.  Its port goes to *port; returns
+ * the socket, or -1. */
+int t_canary_listen(int *port);
+/* t as an RFC 822 date ("Sun, 22 Nov 2026 12:00:00 GMT"), for feeds. */
+void t_rfc822(int64_t t, char *out, size_t len);
+/* The values, in every column of every table of the SQLite database at
+ * path, that contain needle: for secrets that must be nowhere. */
+int64_t t_db_holds(const char *path, const char *needle);
 
 #endif

@@ -246,35 +246,6 @@ test_broken_and_reset(void)
 	free(db);
 }
 
-/* Rows of every table holding needle in a column. */
-static int64_t
-db_holds(const char *path, const char *needle)
-{
-	sqlite3 *db;
-	sqlite3_stmt *tabs, *st;
-	int64_t hits = 0;
-	char sql[200];
-
-	sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-	sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'", -1, &tabs,
-			   NULL);
-	while (sqlite3_step(tabs) == SQLITE_ROW) {
-		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", sqlite3_column_text(tabs, 0));
-		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-			continue;
-		while (sqlite3_step(st) == SQLITE_ROW)
-			for (int i = 0; i < sqlite3_column_count(st); i++) {
-				const char *v = (const char *)sqlite3_column_text(st, i);
-
-				hits += v && strstr(v, needle);
-			}
-		sqlite3_finalize(st);
-	}
-	sqlite3_finalize(tabs);
-	sqlite3_close(db);
-	return hits;
-}
-
 static void
 test_secret_nowhere(void)
 {
@@ -283,9 +254,9 @@ test_secret_nowhere(void)
 	T_CONTAINS(buf_str(&all_output), "alert delivered");
 	T_NOT_CONTAINS(buf_str(&all_output), TOKEN);
 	T_NOT_CONTAINS(buf_str(&all_output), "hooks.localhost");
-	T_EQ_INT(db_holds(db, TOKEN), 0);
-	T_EQ_INT(db_holds(db, "hooks.localhost"), 0);
-	T_ASSERT(db_holds(db, "refund never arrived") > 0);
+	T_EQ_INT(t_db_holds(db, TOKEN), 0);
+	T_EQ_INT(t_db_holds(db, "hooks.localhost"), 0);
+	T_ASSERT(t_db_holds(db, "refund never arrived") > 0);
 	free(db);
 }
 

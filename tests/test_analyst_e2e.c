@@ -40,11 +40,7 @@ write_sources(void)
 	buf_init(&b, 0);
 	buf_printf(&b, "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>n</title>\n");
 	for (int i = 0; i < RSS_ITEMS + OFF_TOPIC; i++) {
-		time_t t = NOW_T - 3 * 86400 + i * 3 * 3600;
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		t_rfc822(NOW_T - 3 * 86400 + i * 3 * 3600, date, sizeof(date));
 		buf_printf(&b, "<item><guid>n-%d</guid><title>%s note %d</title>"
 			       "<link>https://news.example/%d</link><pubDate>%s</pubDate>"
 			       "<description>%s</description></item>\n",

@@ -164,20 +164,6 @@ reap(pid_t pid, const char *log)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Arrival times (ms) of requests to path, in order; returns the count. */
-static int
-arrivals(const char *path, double *t, int max)
-{
-	cJSON *log = httpd_log(&srv), *e;
-	int n = 0;
-
-	cJSON_ArrayForEach(e, log)
-		if (n < max && !strcmp(cJSON_GetObjectItem(e, "path")->valuestring, path))
-			t[n++] = cJSON_GetObjectItem(e, "t")->valuedouble;
-	cJSON_Delete(log);
-	return n;
-}
-
 /* --- tests ------------------------------------------------------------- */
 
 static void
@@ -274,9 +260,9 @@ test_retry_after_holds_host(void)
 			 httpd_url(&srv, "free.localhost", "/hold-ok2"));
 	T_EQ_INT(once(conf, &out, "--all"), 0);
 	free(out);
-	T_EQ_INT(arrivals("/hold-limited", t1, 4), 1);
-	T_EQ_INT(arrivals("/hold-ok1", t2, 4), 1);
-	T_EQ_INT(arrivals("/hold-ok2", t3, 4), 1);
+	T_EQ_INT(httpd_arrivals(&srv, "/hold-limited", t1, 4), 1);
+	T_EQ_INT(httpd_arrivals(&srv, "/hold-ok1", t2, 4), 1);
+	T_EQ_INT(httpd_arrivals(&srv, "/hold-ok2", t3, 4), 1);
 	T_ASSERT(t2[0] - t1[0] >= 1995.0);
 	T_ASSERT(t3[0] - t1[0] < 1000.0);
 }
@@ -456,8 +442,8 @@ test_slow_server(void)
 	sleep_ms(3500);
 	kill(pid, SIGTERM);
 	T_EQ_INT(reap(pid, "slow.log"), 0);
-	ns = arrivals("/slow", t, 64);
-	nq = arrivals("/quick1", t, 64);
+	ns = httpd_arrivals(&srv, "/slow", t, 64);
+	nq = httpd_arrivals(&srv, "/quick1", t, 64);
 	T_EQ_INT(ns, 1);
 	T_ASSERT(nq >= 3);   /* at 0, ~1, ~2, ~3 s */
 	T_EQ_INT(db_int("slow", "SELECT count(*) FROM sources WHERE name='slow' AND "
@@ -484,7 +470,7 @@ test_backoff_and_recovery(void)
 	T_ASSERT(httpd_wait_count(&srv, "/flaky", 6, 15000) >= 6);
 	kill(pid, SIGTERM);
 	T_EQ_INT(reap(pid, "bo.log"), 0);
-	n = arrivals("/flaky", t, 16);
+	n = httpd_arrivals(&srv, "/flaky", t, 16);
 	T_ASSERT(n >= 6);
 	/* Gaps: 1, 2, 4 s (failures), then 1 s (healed); jitter is +-10 %. */
 	{

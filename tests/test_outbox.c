@@ -757,35 +757,6 @@ test_test_message(void)
 	conf_free(c);
 }
 
-/* Rows of every table of the database at path holding needle in a column. */
-static int64_t
-db_holds(const char *path, const char *needle)
-{
-	sqlite3 *db;
-	sqlite3_stmt *tabs, *st;
-	int64_t hits = 0;
-	char sql[200];
-
-	sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-	sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'", -1, &tabs,
-			   NULL);
-	while (sqlite3_step(tabs) == SQLITE_ROW) {
-		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", sqlite3_column_text(tabs, 0));
-		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-			continue;
-		while (sqlite3_step(st) == SQLITE_ROW)
-			for (int i = 0; i < sqlite3_column_count(st); i++) {
-				const char *v = (const char *)sqlite3_column_text(st, i);
-
-				hits += v && strstr(v, needle);
-			}
-		sqlite3_finalize(st);
-	}
-	sqlite3_finalize(tabs);
-	sqlite3_close(db);
-	return hits;
-}
-
 static const char *logpath;
 
 /* The token appears in no log line (every test above logged to one file)
@@ -808,10 +779,10 @@ test_secret_nowhere(void)
 	free(log);
 	for (int i = 1; i <= dbn; i++) {
 		snprintf(path, sizeof(path), "outbox%d.db", i);
-		T_EQ_INT(db_holds(t_tmp(path), TOKEN), 0);
-		T_EQ_INT(db_holds(t_tmp(path), "hooks.localhost"), 0);
+		T_EQ_INT(t_db_holds(t_tmp(path), TOKEN), 0);
+		T_EQ_INT(t_db_holds(t_tmp(path), "hooks.localhost"), 0);
 		/* The check itself works: alerts' text is found. */
-		T_ASSERT(db_holds(t_tmp(path), "acme") > 0 ||
+		T_ASSERT(t_db_holds(t_tmp(path), "acme") > 0 ||
 			 sql_int(t_tmp(path), "SELECT count(*) FROM alerts") == 0);
 	}
 }

@@ -54,28 +54,12 @@ test_quadratic_blowup(void)
 	buf_free(&doc);
 }
 
-static int
-canary_listen(int *port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 8) ||
-	    getsockname(fd, (struct sockaddr *)&a, &len))
-		return -1;
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
 static void
 test_external_entities(void)
 {
 	struct got g;
 	struct buf doc;
-	int port = 0, fd = canary_listen(&port), conn;
+	int port = 0, fd = t_canary_listen(&port), conn;
 
 	T_ASSERT(fd >= 0);
 	got_file(&g, "xxe_file_entity.xml", NULL);

@@ -8,11 +8,13 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 int t_failures;
@@ -292,4 +294,58 @@ t_free_port(void)
 	port = ntohs(a.sin_port);
 	close(fd);
 	return port;
+}
+
+int
+t_canary_listen(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 8) ||
+	    getsockname(fd, (struct sockaddr *)&a, &len))
+		return -1;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+void
+t_rfc822(int64_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+int64_t
+t_db_holds(const char *path, const char *needle)
+{
+	sqlite3 *db;
+	sqlite3_stmt *tabs, *st;
+	int64_t hits = 0;
+	char sql[200];
+
+	sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'", -1, &tabs,
+			   NULL);
+	while (sqlite3_step(tabs) == SQLITE_ROW) {
+		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", sqlite3_column_text(tabs, 0));
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			continue;
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (int i = 0; i < sqlite3_column_count(st); i++) {
+				const char *v = (const char *)sqlite3_column_text(st, i);
+
+				hits += v && strstr(v, needle);
+			}
+		sqlite3_finalize(st);
+	}
+	sqlite3_finalize(tabs);
+	sqlite3_close(db);
+	return hits;
 }

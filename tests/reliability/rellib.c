@@ -561,3 +561,17 @@ rel_hosts(const struct httpd *h, struct rel_hosts *out)
 	free(body);
 	return 0;
 }
+
+void
+rel_fill_disk(const char *path)
+{
+	static char block[65536];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	memset(block, 'x', sizeof(block));
+	while (write(fd, block, sizeof(block)) > 0)
+		;
+	while (write(fd, block, 512) > 0)
+		;
+	close(fd);
+}

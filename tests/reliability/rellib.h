@@ -95,6 +95,8 @@ int rel_netns(const char *const *addrs);
  * of size bytes on dir there; it goes away with the process.  Returns 0,
  * or -1 with the reason on stderr. */
 int rel_tmpfs(const char *dir, long size);
+/* Writes path until the file system holding it is full. */
+void rel_fill_disk(const char *path);
 
 /* In a mount namespace of its own (made on first use), puts a file
  * holding text over path (/etc/hosts, /etc/resolv.conf) with a bind

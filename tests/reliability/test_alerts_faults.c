@@ -51,16 +51,6 @@ iso(int64_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void
-rfc822(int64_t t, char *out, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* A feed for brand acme at tmp/NAME.xml served at /NAME.xml: 192 items
  * over the 8 days before T1 (a third complaints), then nstorm storms, the
  * k-th of per_storm complaints in the hour before storm_end[k], titled
@@ -77,7 +67,7 @@ write_feed(const char *name, const int64_t *storm_end, int nstorm, int per_storm
 	fputs("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>"
 	      "<title>news</title>\n", fp);
 	for (int i = 0; i < 192; i++) {
-		rfc822(T1 - 8 * 86400 + i * HOUR + 600, date, sizeof(date));
+		t_rfc822(T1 - 8 * 86400 + i * HOUR + 600, date, sizeof(date));
 		fprintf(fp, "<item><guid>h-%d</guid><title>Acme update %d</title>"
 			    "<link>https://news.example/h/%d</link><pubDate>%s</pubDate>"
 			    "<description>%s</description></item>\n", i, i, i, date,
@@ -86,7 +76,7 @@ write_feed(const char *name, const int64_t *storm_end, int nstorm, int per_storm
 	}
 	for (int k = 0; k < nstorm; k++)
 		for (int i = 0; i < per_storm; i++) {
-			rfc822(storm_end[k] - 55 * 60 + (int64_t)i * 3000 / per_storm, date, sizeof(date));
+			t_rfc822(storm_end[k] - 55 * 60 + (int64_t)i * 3000 / per_storm, date, sizeof(date));
 			fprintf(fp, "<item><guid>s%d-%d</guid><title>Acme %s</title>"
 				    "<link>https://reviews.example/@everyone/s%d/%d?a=&lt;b&gt;</link>"
 				    "<pubDate>%s</pubDate><description>%s</description></item>\n",
@@ -520,7 +510,7 @@ burst_feed(int first, int n)
 
 	fputs("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>b</title>\n", fp);
 	for (int i = first; i < first + n; i++) {
-		rfc822(T1 + HOUR - 3300 + (int64_t)(i - first) * 3000 / n, date, sizeof(date));
+		t_rfc822(T1 + HOUR - 3300 + (int64_t)(i - first) * 3000 / n, date, sizeof(date));
 		fprintf(fp, "<item><guid>b-%d</guid><title>Acme outage report %d</title>"
 			    "<link>https://forum.example/t/%d</link><pubDate>%s</pubDate>"
 			    "<description>Terrible, the app crashed again and support is awful.</description>"

@@ -85,20 +85,6 @@ wait_db(const char *db, const char *sql, long long want, int ms)
 	return v;
 }
 
-static void
-fill_disk(const char *path)
-{
-	static char block[65536];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	memset(block, 'x', sizeof(block));
-	while (write(fd, block, sizeof(block)) > 0)
-		;
-	while (write(fd, block, 512) > 0)
-		;
-	close(fd);
-}
-
 /* --- the disk fills up -------------------------------------------------- */
 
 static void
@@ -126,7 +112,7 @@ test_disk_full(void)
 	pid = rel_spawn("full.log", NULL, "-c", conf, "run", (char *)NULL);
 	T_EQ_INT(wait_db(db, "SELECT count(*) FROM mentions", 200, 20000), 200);
 	/* Full: version 2 (150 items of 2 KiB each) cannot be committed. */
-	fill_disk(filler);
+	rel_fill_disk(filler);
 	serve("full", 4, 2, 150, 2000);
 	T_EQ_INT(httpd_reset(&srv), 0);
 	rel_sleep_ms(5000);

@@ -53,37 +53,6 @@ source_int(const char *db, const char *name, const char *expr)
 		free(v_);                                                     \
 	} while (0)
 
-/* Arrival times (ms, server clock) of the requests for path. */
-static int
-arrivals(const char *path, double *t, int max)
-{
-	cJSON *log = httpd_log(&srv), *e;
-	int n = 0;
-
-	cJSON_ArrayForEach(e, log)
-		if (n < max && !strcmp(cJSON_GetObjectItem(e, "path")->valuestring, path))
-			t[n++] = cJSON_GetObjectItem(e, "t")->valuedouble;
-	cJSON_Delete(log);
-	return n;
-}
-
-/* A TCP listener on 127.0.0.1 that only counts connections. */
-static int
-canary_listen(int *port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 8) ||
-	    getsockname(fd, (struct sockaddr *)&a, &len))
-		return -1;
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
 static int
 canary_accepted(int fd)
 {
@@ -171,13 +140,13 @@ test_bombs_and_drip(void)
 		T_ASSERT(ms >= 19000 && ms < 30000);
 	}
 	free(log);
-	T_EQ_INT(arrivals("/drip", t, 4), 1);
+	T_EQ_INT(httpd_arrivals(&srv, "/drip", t, 4), 1);
 	for (int i = 0; i < 100; i++) {
 		char path[32];
 		double th[2];
 
 		snprintf(path, sizeof(path), "/healthy%d", i);
-		if (arrivals(path, th, 2) == 1 && th[0] - t[0] > last_healthy)
+		if (httpd_arrivals(&srv, path, th, 2) == 1 && th[0] - t[0] > last_healthy)
 			last_healthy = th[0] - t[0];
 	}
 	fprintf(stderr, "  last healthy request %.0f ms after the drip's\n", last_healthy);
@@ -191,7 +160,7 @@ static void
 test_redirects(void)
 {
 	const char *conf, *db = rel_db("redir");
-	int port, fd = canary_listen(&port);
+	int port, fd = t_canary_listen(&port);
 
 	T_ASSERT(fd >= 0);
 	httpd_reset(&srv);

@@ -17,49 +17,8 @@
 #include "core/when.h"
 #include "store/store.h"
 #include "tests/fixture.h"
+#include "tests/reliability/rellib.h"
 #include "tests/test.h"
-
-static void
-write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, s, strlen(s)) < 0)
-			perror(path);
-		close(fd);
-	}
-}
-
-/* Mounts a tmpfs of size bytes on dir in a mount namespace of our own (so
- * it goes away with the process), as root or, failing that, inside a new
- * user namespace.  Returns 0, or -1 with the reason on stderr. */
-static int
-mount_small_tmpfs(const char *dir, long size)
-{
-	char opts[64], map[64];
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-
-	snprintf(opts, sizeof(opts), "size=%ld", size);
-	if (unshare(CLONE_NEWNS) != 0) {
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
-			fprintf(stderr, "cannot make a mount namespace: %s\n", strerror(errno));
-			return -1;
-		}
-		write_file("/proc/self/setgroups", "deny");
-		snprintf(map, sizeof(map), "0 %d 1", (int)uid);
-		write_file("/proc/self/uid_map", map);
-		snprintf(map, sizeof(map), "0 %d 1", (int)gid);
-		write_file("/proc/self/gid_map", map);
-	}
-	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-	if (mount("tmpfs", dir, "tmpfs", 0, opts) != 0) {
-		fprintf(stderr, "cannot mount a tmpfs on %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
 
 /* Batch k: n mentions with guids "k-0".."k-(n-1)" and about 1 KiB of text. */
 static enum es_err
@@ -90,21 +49,6 @@ ingest_batch(struct store *s, int64_t source_id, int k, int n, char *err, size_t
 	return rc;
 }
 
-/* Fills the file system holding dir until a write fails. */
-static void
-fill_disk(const char *path)
-{
-	static char block[65536];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	memset(block, 'x', sizeof(block));
-	while (write(fd, block, sizeof(block)) > 0)
-		;
-	while (write(fd, block, 512) > 0)
-		;
-	close(fd);
-}
-
 /* The disk fills during a commit: the transaction rolls back, the store
  * stays usable and consistent, and ingest resumes when space returns.
  * Runs in a child so the mount namespace stays there. */
@@ -117,7 +61,7 @@ disk_full_child(const char *dir)
 	int failures = 0;
 	enum es_err rc;
 
-	if (mount_small_tmpfs(dir, 6L * 1024 * 1024))
+	if (rel_tmpfs(dir, 6L * 1024 * 1024))
 		return 10;
 	snprintf(db, sizeof(db), "%s/full.db", dir);
 	snprintf(filler, sizeof(filler), "%s/filler", dir);
@@ -125,7 +69,7 @@ disk_full_child(const char *dir)
 	    store_source_sync(s, "src", "http://s/", &src, err, sizeof(err)) ||
 	    ingest_batch(s, src.id, 1, 100, err, sizeof(err)))
 		return 11;
-	fill_disk(filler);
+	rel_fill_disk(filler);
 	rc = ingest_batch(s, src.id, 2, 2000, err, sizeof(err));
 	if (rc != ES_EFULL) {
 		fprintf(stderr, "expected disk full, got %s: %s\n", es_strerror(rc), err);
