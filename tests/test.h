@@ -95,6 +95,8 @@ int t_run_argv(char *const argv[], const char *stdin_data, char **out, char **er
 /* Runs the earshot binary ($ES_BIN) with the NULL-terminated arguments. */
 int t_earshot(const char *stdin_data, char **out, char **err, ...);
 
+/* The newline characters in s (NULL: 0). */
+int t_count_lines(const char *s);
 /* A 127.0.0.1 TCP port that was free a moment ago. */
 int t_free_port(void);
 /* A non-blocking TCP listener on 127.0.0.1 that accepts nothing by itself:

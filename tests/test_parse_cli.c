@@ -34,16 +34,6 @@ line_of(const char *s, int n)
 	return buf;
 }
 
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; s && *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static void
 test_rss_lines(void)
 {
@@ -51,7 +41,7 @@ test_rss_lines(void)
 	int rc = t_earshot(NULL, &out, &err, "parse", feed("rss20_basic.xml"), NULL);
 
 	T_EQ_INT(rc, 0);
-	T_EQ_INT(count_lines(out), 2);
+	T_EQ_INT(t_count_lines(out), 2);
 	T_EQ_STR(line_of(out, 0),
 		 "{\"guid\":\"https://blog.example.com/?p=101\","
 		 "\"url\":\"https://blog.example.com/2024/03/acme-cloud-europe\","
@@ -95,7 +85,7 @@ test_formats(void)
 
 	rc = t_earshot(NULL, &out, &err, "-v", "parse", feed("jsonfeed11.json"), NULL);
 	T_EQ_INT(rc, 0);
-	T_EQ_INT(count_lines(out), 2);
+	T_EQ_INT(t_count_lines(out), 2);
 	T_CONTAINS(err, "format=jsonfeed mentions=2 skipped=2");
 	free(out);
 	free(err);
@@ -109,7 +99,7 @@ test_formats(void)
 
 	rc = t_earshot(NULL, &out, &err, "parse", feed("review_jsonld_product.html"), NULL);
 	T_EQ_INT(rc, 0);
-	T_EQ_INT(count_lines(out), 3);
+	T_EQ_INT(t_count_lines(out), 3);
 	T_CONTAINS(line_of(out, 1), "\"rating\":0.75}");
 	T_CONTAINS(line_of(out, 0), "\"rating\":0.8}");
 	free(out);

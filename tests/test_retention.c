@@ -20,16 +20,6 @@
 
 static int64_t now;
 
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; s && *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static int64_t
 file_size(const char *path)
 {
@@ -210,7 +200,7 @@ test_check_finds_fts_drift(void)
 	T_EQ_INT(sqlite3_exec(raw, "DELETE FROM mentions WHERE id = 4", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	T_EQ_INT(t_earshot(NULL, &out, &e, "-d", path, "db", "check", NULL), 1);
-	T_EQ_INT(count_lines(out), 4); /* three problems and the summary */
+	T_EQ_INT(t_count_lines(out), 4); /* three problems and the summary */
 	T_CONTAINS(out, "foreign keys: a mention_brands row refers to a missing mentions row\n"
 			"foreign keys: a mention_brands row refers to a missing mentions row\n"
 			"full-text index: ");

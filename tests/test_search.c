@@ -56,16 +56,6 @@ footer_total(const char *out)
 	return last ? strtol(last + 4, NULL, 10) : -1;
 }
 
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; s && *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static void
 test_phrase(void)
 {
@@ -197,7 +187,7 @@ test_json(void)
 	char *line = out, *nl;
 
 	T_EQ_INT(rc, 0);
-	T_EQ_INT(count_lines(out), 8);
+	T_EQ_INT(t_count_lines(out), 8);
 	while (line && (nl = strchr(line, '\n'))) {
 		cJSON *j;
 

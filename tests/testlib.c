@@ -349,3 +349,13 @@ t_db_holds(const char *path, const char *needle)
 	sqlite3_close(db);
 	return hits;
 }
+
+int
+t_count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}

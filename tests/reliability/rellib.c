@@ -575,3 +575,33 @@ rel_fill_disk(const char *path)
 		;
 	close(fd);
 }
+
+pid_t
+rel_hold_lock(const char *db, int ms)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		exit(99);
+	if ((pid = fork()) == 0) {
+		sqlite3 *h;
+
+		sqlite3_open(db, &h);
+		sqlite3_busy_timeout(h, 20000);
+		if (sqlite3_exec(h, "BEGIN IMMEDIATE; UPDATE sources SET url = url", NULL, NULL, NULL))
+			_exit(1);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		rel_sleep_ms(ms);
+		sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(h);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		exit(99);
+	close(p[0]);
+	return pid;
+}

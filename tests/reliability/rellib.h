@@ -95,6 +95,9 @@ int rel_netns(const char *const *addrs);
  * of size bytes on dir there; it goes away with the process.  Returns 0,
  * or -1 with the reason on stderr. */
 int rel_tmpfs(const char *dir, long size);
+/* A child that holds the write lock of the store at db (BEGIN IMMEDIATE)
+ * for ms; returns its pid once it holds it. */
+pid_t rel_hold_lock(const char *db, int ms);
 /* Writes path until the file system holding it is full. */
 void rel_fill_disk(const char *path);
 

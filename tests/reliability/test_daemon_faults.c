@@ -148,37 +148,6 @@ test_disk_full(void)
 
 /* --- another writer ------------------------------------------------------ */
 
-/* A child that holds the write lock of db for ms; returns once it does. */
-static pid_t
-hold_lock(const char *db, int ms)
-{
-	int p[2];
-	char c;
-	pid_t pid;
-
-	if (pipe(p))
-		exit(99);
-	if ((pid = fork()) == 0) {
-		sqlite3 *h;
-
-		sqlite3_open(db, &h);
-		sqlite3_busy_timeout(h, 20000);
-		if (sqlite3_exec(h, "BEGIN IMMEDIATE; UPDATE sources SET url = url", NULL, NULL, NULL))
-			_exit(1);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		rel_sleep_ms(ms);
-		sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
-		sqlite3_close(h);
-		_exit(0);
-	}
-	close(p[1]);
-	if (read(p[0], &c, 1) != 1)
-		exit(99);
-	close(p[0]);
-	return pid;
-}
-
 static void
 test_lock_holder(void)
 {
@@ -193,7 +162,7 @@ test_lock_holder(void)
 	pid = rel_spawn("lock.log", NULL, "-c", conf, "run", (char *)NULL);
 	T_EQ_INT(wait_db(db, "SELECT count(*) FROM mentions", 90, 20000), 90);
 	/* 3 s: within the 5 s busy timeout, the daemon waits and commits. */
-	holder = hold_lock(db, 3000);
+	holder = rel_hold_lock(db, 3000);
 	serve("lock", 3, 2, 60, 200);
 	waitpid(holder, &status, 0);
 	T_EQ_INT(WEXITSTATUS(status), 0);
@@ -203,7 +172,7 @@ test_lock_holder(void)
 	free(log);
 	/* 8 s: past the busy timeout: that commit fails, is reported, and
 	 * the next fetch stores it. */
-	holder = hold_lock(db, 8000);
+	holder = rel_hold_lock(db, 8000);
 	serve("lock", 3, 3, 90, 200);
 	waitpid(holder, &status, 0);
 	T_EQ_INT(wait_db(db, "SELECT count(*) FROM sources WHERE etag LIKE '%-v3\"'", 3, 20000), 3);

@@ -111,36 +111,6 @@ test_disk_full(void)
 	T_EQ_INT(WEXITSTATUS(status), 0);
 }
 
-/* A child holds the write lock for hold_ms; returns its pid once it does. */
-static pid_t
-hold_lock(const char *path, int hold_ms)
-{
-	int p[2];
-	char c;
-	pid_t pid;
-
-	if (pipe(p))
-		exit(99);
-	if ((pid = fork()) == 0) {
-		sqlite3 *db;
-
-		sqlite3_open(path, &db);
-		sqlite3_busy_timeout(db, 10000);
-		sqlite3_exec(db, "BEGIN IMMEDIATE; UPDATE sources SET url = url;", NULL, NULL, NULL);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		usleep((useconds_t)hold_ms * 1000);
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-		sqlite3_close(db);
-		_exit(0);
-	}
-	close(p[1]);
-	if (read(p[0], &c, 1) != 1)
-		exit(99);
-	close(p[0]);
-	return pid;
-}
-
 /* Another process holds the write lock for seconds: the writer waits and
  * succeeds; past the busy timeout it gives up cleanly, changing nothing. */
 static void
@@ -155,14 +125,14 @@ test_lock_holder(void)
 
 	T_EQ_INT(store_open(path, STORE_RW, &s, err, sizeof(err)), ES_OK);
 	T_EQ_INT(store_source_sync(s, "src", "http://s/", &src, err, sizeof(err)), ES_OK);
-	pid = hold_lock(path, 2000);
+	pid = rel_hold_lock(path, 2000);
 	t0 = when_mono_ms();
 	T_EQ_INT(ingest_batch(s, src.id, 1, 50, err, sizeof(err)), ES_OK);
 	waited = when_mono_ms() - t0;
 	T_ASSERT(waited >= 1500);
 	waitpid(pid, NULL, 0);
 
-	pid = hold_lock(path, 7000);
+	pid = rel_hold_lock(path, 7000);
 	T_EQ_INT(ingest_batch(s, src.id, 2, 50, err, sizeof(err)), ES_EBUSY);
 	waitpid(pid, NULL, 0);
 	T_EQ_INT(fixture_int(path, "SELECT count(*) FROM mentions"), 50);
