@@ -53,6 +53,7 @@ struct src {
 	char *path;                    /* path and query, for robots.txt */
 	bool removed;                  /* gone from feeds.conf */
 	bool running;
+	bool sent;                     /* its request went out */
 	bool storing;                  /* its result waits for the writer */
 	bool ready;                    /* in the ready list */
 	int64_t heap_due;              /* due time of its entry in the due queue; -1: none */
@@ -67,6 +68,7 @@ struct src {
 struct robots_job {
 	struct crawl *cr;
 	struct host *host;
+	bool sent;
 };
 
 struct crawl {
@@ -673,7 +675,7 @@ on_source_done(struct fetch_result *res, void *ctx)
 	struct crawl *cr = s->cr;
 	int64_t ra;
 
-	host_done(s->run_host);
+	host_done(s->run_host, s->sent);
 	s->running = false;
 	if (res->outcome == FETCH_ABORTED)
 		return;  /* nothing stored: the next start fetches it again */
@@ -697,7 +699,8 @@ on_source_sent(void *ctx)
 {
 	struct src *s = ctx;
 
-	host_sent(s->run_host, when_mono_ms());
+	host_sent(s->run_host, when_mono_ms(), !s->sent);
+	s->sent = true;
 }
 
 static void
@@ -705,7 +708,8 @@ on_robots_sent(void *ctx)
 {
 	struct robots_job *j = ctx;
 
-	host_sent(j->host, when_mono_ms());
+	host_sent(j->host, when_mono_ms(), !j->sent);
+	j->sent = true;
 }
 
 static struct fetch_request
@@ -734,9 +738,10 @@ start_source(struct crawl *cr, struct src *s, int64_t now)
 	report_reset(s);
 	s->started_ms = now;
 	s->run_host = s->host;
+	s->sent = false;
 	host_started(s->host, now);
 	if (fetch_start(cr->fetch, &rq, on_source_done, s, err, sizeof(err)) != ES_OK) {
-		host_done(s->host);
+		host_done(s->host, false);
 		s->rep.outcome = FETCH_PROTOCOL;
 		snprintf(s->detail, sizeof(s->detail), "%s", err);
 		finish_source(cr, s, NULL);
@@ -764,7 +769,7 @@ on_robots_done(struct fetch_result *res, void *ctx)
 	struct host *h = j->host;
 	int64_t now = when_mono_ms();
 
-	host_done(h);
+	host_done(h, j->sent);
 	if (res->outcome == FETCH_ABORTED) {
 		h->robots_state = HOST_ROBOTS_NONE;
 	} else if (res->outcome == FETCH_OK ||
@@ -801,7 +806,7 @@ start_robots(struct crawl *cr, struct src *s, int64_t now)
 	s->host->robots_state = HOST_ROBOTS_FETCHING;
 	host_started(s->host, now);
 	if (fetch_start(cr->fetch, &rq, on_robots_done, j, err, sizeof(err)) != ES_OK) {
-		host_done(s->host);
+		host_done(s->host, false);
 		host_set_robots(s->host, robots_new_disallow_all(), now, HOST_ROBOTS_RETRY_MS);
 		free(j);
 	}

@@ -23,6 +23,7 @@
 
 struct xfer {
 	struct xfer *next, *prev;
+	struct fetcher *f;
 	CURL *easy;
 	struct curl_slist *hdrs;
 	fetch_done_fn fn;
@@ -41,6 +42,7 @@ struct fetcher {
 	CURLM *multi;
 	struct xfer *xfers;   /* in flight */
 	int inflight;
+	bool sent;            /* an on_send ran in this fetch_run */
 };
 
 static const char *const outcome_names[FETCH_OUTCOME_COUNT] = {
@@ -266,8 +268,10 @@ on_prereq(void *ud, char *primary_ip, char *local_ip, int primary_port, int loca
 		x->refused_private = true;
 		return CURL_PREREQFUNC_ABORT;
 	}
-	if (x->on_send)
+	if (x->on_send) {
 		x->on_send(x->ctx);
+		x->f->sent = true;
+	}
 	return CURL_PREREQFUNC_OK;
 }
 
@@ -352,6 +356,7 @@ fetch_start(struct fetcher *f, const struct fetch_request *rq, fetch_done_fn fn,
 	struct xfer *x = xcalloc(1, sizeof(*x));
 	CURLcode rc;
 
+	x->f = f;
 	x->fn = fn;
 	x->ctx = ctx;
 	x->max_body = rq->max_body > 0 ? rq->max_body : 8 * 1024 * 1024;
@@ -500,10 +505,12 @@ fetch_run(struct fetcher *f, int timeout_ms)
 {
 	int running;
 
+	f->sent = false;
 	curl_multi_perform(f->multi, &running);
 	/* A callback may have scheduled work the caller's timeout knew
-	 * nothing of: return to the caller rather than sleep. */
-	if (reap(f) > 0)
+	 * nothing of (a transfer ended, a request went out and so set its
+	 * host's next start): return to the caller rather than sleep. */
+	if (reap(f) > 0 || f->sent)
 		return f->inflight;
 	curl_multi_poll(f->multi, NULL, 0, timeout_ms < 0 ? 0 : timeout_ms, NULL);
 	curl_multi_perform(f->multi, &running);

@@ -52,7 +52,7 @@ hosts_get(struct hosts *t, const char *name, int64_t delay_ms)
 int64_t
 host_wait_ms(const struct host *h, int max_conns, int64_t now)
 {
-	if (h->inflight >= max_conns)
+	if (h->inflight >= max_conns || h->connecting > 0)
 		return -1;
 	return h->next_ms > now ? h->next_ms - now : 0;
 }
@@ -61,21 +61,26 @@ void
 host_started(struct host *h, int64_t now)
 {
 	h->inflight++;
+	h->connecting++;
 	h->next_ms = (h->next_ms > now ? h->next_ms : now) + h->delay_ms;
 }
 
 void
-host_sent(struct host *h, int64_t now)
+host_sent(struct host *h, int64_t now, bool first)
 {
+	if (first && h->connecting > 0)
+		h->connecting--;
 	if (now + h->delay_ms > h->next_ms)
 		h->next_ms = now + h->delay_ms;
 }
 
 void
-host_done(struct host *h)
+host_done(struct host *h, bool sent)
 {
 	if (h->inflight > 0)
 		h->inflight--;
+	if (!sent && h->connecting > 0)
+		h->connecting--;
 }
 
 void

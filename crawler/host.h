@@ -1,11 +1,14 @@
 /* host.h - per-host politeness: how many requests one host has in flight,
  * when the next may start, and its robots.txt.
  *
- * A request may start on a host when fewer than max_conns are in flight
- * and the host's next start time has come.  Each start pushes that time by
- * the host's delay (host_delay, raised by Crawl-delay), so requests to one
- * host are spaced by at least the delay however many transfers run at
- * once; Retry-After holds the whole host.  The table lives as long as the
+ * A request may start on a host when fewer than max_conns are in flight,
+ * none of them is still connecting, and the host's next start time has
+ * come.  Each start, and each request going out, pushes that time by the
+ * host's delay (host_delay, raised by Crawl-delay), so the requests one
+ * host receives are spaced by at least the delay however many transfers
+ * run at once and however slowly their connections open: a request held
+ * up in DNS or in the server's full accept queue cannot go out together
+ * with the one started after it.  Retry-After holds the whole host.  The table lives as long as the
  * crawler, so spacing holds across passes, not only within one.  Times are
  * monotonic milliseconds. */
 #ifndef ES_HOST_H
@@ -30,6 +33,7 @@ enum host_robots_state {
 struct host {
 	char *name;            /* lower case, without port */
 	int inflight;
+	int connecting;        /* of those, not sent yet */
 	int64_t next_ms;       /* no request starts before this */
 	int64_t delay_ms;      /* spacing between starts */
 	int64_t base_delay_ms; /* host_delay from feeds.conf */
@@ -51,15 +55,18 @@ void hosts_free(struct hosts *t);
 struct host *hosts_get(struct hosts *t, const char *name, int64_t delay_ms);
 
 /* Milliseconds until a request may start on h (0: now), or -1 when it
- * must wait for one of its max_conns requests in flight to end. */
+ * must wait for one of its max_conns requests in flight to end or for
+ * one still connecting to go out. */
 int64_t host_wait_ms(const struct host *h, int max_conns, int64_t now);
 /* Records a start; the next may come delay_ms later. */
 void host_started(struct host *h, int64_t now);
 /* Records that a request of h actually went out at now: the next may not
- * start before now + delay, however long the connection took. */
-void host_sent(struct host *h, int64_t now);
-/* Records the end of a request. */
-void host_done(struct host *h);
+ * start before now + delay, however long the connection took.  first:
+ * the transfer's first request (a redirect sends others), which no
+ * longer holds the host's next start back. */
+void host_sent(struct host *h, int64_t now, bool first);
+/* Records the end of a request; sent: host_sent saw it go out. */
+void host_done(struct host *h, bool sent);
 /* Holds every request to h until now + ms (Retry-After on 429/503). */
 void host_hold(struct host *h, int64_t now, int64_t ms);
 /* Replaces h's robots policy (taking r) for ttl_ms, and applies its

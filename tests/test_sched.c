@@ -124,14 +124,32 @@ test_host_slots(void)
 	/* Free now; a start pushes the next by the delay. */
 	T_EQ_INT(host_wait_ms(h, 2, 10000), 0);
 	host_started(h, 10000);
+	/* Still connecting: nothing else starts on the host, however long. */
+	T_EQ_INT(host_wait_ms(h, 2, 10000), -1);
+	T_EQ_INT(host_wait_ms(h, 2, 12000), -1);
+	/* Sent at once: the next start comes a delay after the start. */
+	host_sent(h, 10000, true);
 	T_EQ_INT(host_wait_ms(h, 2, 10000), 1000);
 	T_EQ_INT(host_wait_ms(h, 2, 10600), 400);
 	host_started(h, 11000);
+	/* A connection that took 700 ms: the delay counts from the send. */
+	host_sent(h, 11700, true);
+	T_EQ_INT(host_wait_ms(h, 2, 12000), -1);  /* two in flight */
 	/* Two in flight with max 2: wait for one to end. */
 	T_EQ_INT(host_wait_ms(h, 2, 13000), -1);
-	host_done(h);
-	T_EQ_INT(host_wait_ms(h, 2, 11500), 500);
-	T_EQ_INT(host_wait_ms(h, 2, 12000), 0);
+	host_done(h, true);
+	T_EQ_INT(host_wait_ms(h, 2, 12000), 700);
+	T_EQ_INT(host_wait_ms(h, 2, 12700), 0);
+	/* A redirect's second request pushes the next start again, and a
+	 * transfer that ends before it sends anything frees the host. */
+	host_sent(h, 12500, false);
+	T_EQ_INT(host_wait_ms(h, 2, 12700), 800);
+	host_done(h, true);
+	host_started(h, 13500);
+	host_done(h, false);
+	T_EQ_INT(h->connecting, 0);
+	T_EQ_INT(h->inflight, 0);
+	T_EQ_INT(host_wait_ms(h, 2, 14500), 0);
 	/* Retry-After holds the host; a shorter hold changes nothing. */
 	host_hold(h, 12000, 30000);
 	T_EQ_INT(host_wait_ms(h, 2, 12000), 30000);

@@ -1364,6 +1364,11 @@ listen_on(const char *addr, int port)
 	}
 	a.sin_port = htons((uint16_t)port);
 	setsockopt(srv.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Set on the listener, so that an accepted socket has it from its
+	 * first segment on, even one that came before accept() did: the
+	 * kernel stamps each segment as it arrives, and a request that
+	 * waited in the accept queue keeps its real arrival time. */
+	setsockopt(srv.lfd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	if (srv.lfd < 0 || bind(srv.lfd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
 	    listen(srv.lfd, 512) < 0 || getsockname(srv.lfd, (struct sockaddr *)&a, &len) < 0) {
 		perror("es_httpd: listen");
