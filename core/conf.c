@@ -40,7 +40,8 @@ const struct conf_option conf_options[] = {
 	{ "per_host", CONF_SEC_EARSHOT, CONF_T_INT, "2", 1, 64, NULL, 0, G(per_host),
 	  "Connections open at once to one host." },
 	{ "host_delay", CONF_SEC_EARSHOT, CONF_T_DURATION, "1s", 0, 3600000, NULL, 0,
-	  G(host_delay), "Least time between the starts of two requests to one host." },
+	  G(host_delay), "Least time between two requests to one host, counted from when each goes out; "
+	  "while one is still connecting, the next waits." },
 	{ "max_body", CONF_SEC_EARSHOT, CONF_T_SIZE, "8MiB", 1024, 1024.0 * 1024 * 1024, NULL, 0,
 	  G(max_body), "Largest response body accepted, counted after decompression." },
 	{ "timeout", CONF_SEC_EARSHOT, CONF_T_DURATION, "30s", 1000, 600000, NULL, 0,

@@ -52,7 +52,7 @@ hosts_get(struct hosts *t, const char *name, int64_t delay_ms)
 int64_t
 host_wait_ms(const struct host *h, int max_conns, int64_t now)
 {
-	if (h->inflight >= max_conns || h->connecting > 0)
+	if (h->inflight >= max_conns || (h->connecting > 0 && h->delay_ms > 0))
 		return -1;
 	return h->next_ms > now ? h->next_ms - now : 0;
 }

@@ -8,7 +8,8 @@
  * host receives are spaced by at least the delay however many transfers
  * run at once and however slowly their connections open: a request held
  * up in DNS or in the server's full accept queue cannot go out together
- * with the one started after it.  Retry-After holds the whole host.  The table lives as long as the
+ * with the one started after it.  With no delay, nothing waits for a
+ * connection.  Retry-After holds the whole host.  The table lives as long as the
  * crawler, so spacing holds across passes, not only within one.  Times are
  * monotonic milliseconds. */
 #ifndef ES_HOST_H

@@ -159,6 +159,13 @@ test_host_slots(void)
 	h2 = hosts_get(&t, "other.example", 1000);
 	T_EQ_INT(host_wait_ms(h2, 2, 12000), 0);
 	T_EQ_INT(t.n, 2);
+	/* host_delay = 0: no spacing asked for, so a connection in progress
+	 * holds nothing back; per_host still does. */
+	h2 = hosts_get(&t, "fast.example", 0);
+	host_started(h2, 12000);
+	T_EQ_INT(host_wait_ms(h2, 2, 12000), 0);
+	host_started(h2, 12000);
+	T_EQ_INT(host_wait_ms(h2, 2, 12000), -1);
 	hosts_free(&t);
 }
 
