@@ -66,7 +66,14 @@ pick() {
 timed() {
 	f=$1
 	shift
-	/usr/bin/time -f '%e %U %S %M' -o "$f" "$@" >"$f.out" 2>"$f.err" || true
+	rc=0
+	/usr/bin/time -f '%e %U %S %M' -o "$f" "$@" >"$f.out" 2>"$f.err" || rc=$?
+	if [ "$rc" != 0 ]; then
+		# A failed run has no time worth recording: stop, loudly.
+		echo "bench: $1 exited $rc (bench/setup installs the peers); its stderr ends:" >&2
+		tail -5 "$f.err" >&2
+		return 1
+	fi
 	tail -1 "$f" >"$f.tmp" && mv "$f.tmp" "$f"
 }
 

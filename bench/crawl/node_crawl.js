@@ -45,7 +45,10 @@ async function main() {
     while (next < urls.length) {
       const url = urls[next++];
       try {
-        items += await one(url);
+        // Not "items += await one(url)": that reads items before the
+        // await, and the workers' sums overwrite one another.
+        const n = await one(url);
+        items += n;
       } catch (e) {
         errors++;
       }
