@@ -582,10 +582,17 @@ rel_hold_lock(const char *db, int ms)
 	int p[2];
 	char c;
 	pid_t pid;
+	sigset_t usr1, old;
 
 	if (pipe(p))
 		exit(99);
+	/* Blocked before the fork: a release sent at once stays pending
+	 * until the child waits for it. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
 	if ((pid = fork()) == 0) {
+		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 		sqlite3 *h;
 
 		sqlite3_open(db, &h);
@@ -594,14 +601,27 @@ rel_hold_lock(const char *db, int ms)
 			_exit(1);
 		if (write(p[1], "x", 1) != 1)
 			_exit(1);
-		rel_sleep_ms(ms);
+		while (sigtimedwait(&usr1, NULL, &ts) < 0 && errno == EINTR)
+			;
 		sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
 		sqlite3_close(h);
 		_exit(0);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
 	if (read(p[0], &c, 1) != 1)
 		exit(99);
 	close(p[0]);
 	return pid;
+}
+
+int
+rel_release_lock(pid_t holder)
+{
+	int status;
+
+	kill(holder, SIGUSR1);
+	if (waitpid(holder, &status, 0) != holder)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

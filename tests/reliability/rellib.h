@@ -96,8 +96,10 @@ int rel_netns(const char *const *addrs);
  * or -1 with the reason on stderr. */
 int rel_tmpfs(const char *dir, long size);
 /* A child that holds the write lock of the store at db (BEGIN IMMEDIATE)
- * for ms; returns its pid once it holds it. */
+ * for ms, or until rel_release_lock; returns its pid once it holds it. */
 pid_t rel_hold_lock(const char *db, int ms);
+/* Makes holder commit and end now; its exit status (0), -1 if it died. */
+int rel_release_lock(pid_t holder);
 /* Writes path until the file system holding it is full. */
 void rel_fill_disk(const char *path);
 
